@@ -1,0 +1,104 @@
+//! What the caller asks for: the inputs, the crate to produce, and the
+//! overrides (renames, version preferences) that must each apply somewhere.
+
+use std::collections::BTreeMap;
+
+use crate::error::{Error, Result};
+
+/// One spec file handed to the generator: its name (as shown in messages and
+/// generated headers, never an absolute path), its API version label when the
+/// manifest gives one, and its text.
+#[derive(Debug, Clone)]
+pub struct SpecInput {
+    pub name: String,
+    pub version: Option<String>,
+    pub text: String,
+}
+
+/// Where the generated files go relative to the crate root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Only `src/generated/**`: the crate's `Cargo.toml` and `lib.rs` are
+    /// written by hand (the checked-in client).
+    Module,
+    /// A whole crate: `Cargo.toml`, `src/lib.rs` and `src/generated/**`.
+    Crate,
+}
+
+/// The whole input of [`crate::generate`] besides the specs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) crate_name: String,
+    pub(crate) layout: Layout,
+    pub(crate) command: String,
+    pub(crate) manifest_name: String,
+    /// Schema name as spelled in the spec → Rust type name.
+    pub(crate) renames: BTreeMap<String, String>,
+    /// operationId → Rust method name.
+    pub(crate) operation_names: BTreeMap<String, String>,
+    /// Component name → version label whose definition wins a conflict.
+    pub(crate) prefer: BTreeMap<String, String>,
+}
+
+impl Config {
+    pub fn new(crate_name: &str) -> Self {
+        Config {
+            crate_name: crate_name.to_owned(),
+            layout: Layout::Module,
+            command: "cargo xtask regen".to_owned(),
+            manifest_name: "specs/codegen.toml".to_owned(),
+            renames: BTreeMap::new(),
+            operation_names: BTreeMap::new(),
+            prefer: BTreeMap::new(),
+        }
+    }
+
+    pub fn layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        self
+    }
+
+    /// The command named in every generated file's header.
+    pub fn command(mut self, command: &str) -> Self {
+        self.command = command.to_owned();
+        self
+    }
+
+    /// How the manifest is named in error messages.
+    pub fn manifest_name(mut self, name: &str) -> Self {
+        self.manifest_name = name.to_owned();
+        self
+    }
+
+    pub fn rename(mut self, schema: &str, rust_name: &str) -> Self {
+        self.renames.insert(schema.to_owned(), rust_name.to_owned());
+        self
+    }
+
+    pub fn operation_name(mut self, operation_id: &str, method: &str) -> Self {
+        self.operation_names.insert(operation_id.to_owned(), method.to_owned());
+        self
+    }
+
+    pub fn prefer(mut self, component: &str, version: &str) -> Self {
+        self.prefer.insert(component.to_owned(), version.to_owned());
+        self
+    }
+
+    pub fn crate_name(&self) -> &str {
+        &self.crate_name
+    }
+
+    pub(crate) fn validate(&self) -> Result<()> {
+        let valid = !self.crate_name.is_empty()
+            && self.crate_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && self.crate_name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        if !valid {
+            return Err(Error::Config(format!(
+                "crate name {:?} is not a valid package name: use ASCII letters, digits, '-' and '_', starting with a letter",
+                self.crate_name
+            )));
+        }
+        Ok(())
+    }
+}

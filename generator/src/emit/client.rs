@@ -1,0 +1,152 @@
+//! `client.rs`: the `Client`, its builder, the environments from `servers`,
+//! and the headers the client sends on every call.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Context, doc_lines, ident};
+
+pub fn emit(ctx: &Context<'_>) -> TokenStream {
+    let api = ctx.api;
+
+    let constants = api.client_headers.iter().filter_map(|h| {
+        let (constant, default) = (h.constant.as_deref()?, h.default.as_deref()?);
+        let constant = ident(constant);
+        let doc = doc_lines(&format!("The `{}` header value this client was generated for.", h.wire_name));
+        Some(quote!(#doc pub const #constant: &str = #default;))
+    });
+
+    let variants: Vec<_> = api.servers.iter().map(|s| ident(&s.variant)).collect();
+    let urls: Vec<&str> = api.servers.iter().map(|s| s.url.as_str()).collect();
+    let variant_docs = api.servers.iter().map(|s| match &s.description {
+        Some(d) => doc_lines(&format!("{d}: <{}>", s.url)),
+        None => doc_lines(&format!("<{}>", s.url)),
+    });
+
+    let header_defaults = api.client_headers.iter().filter_map(|h| {
+        let constant = ident(h.constant.as_deref()?);
+        let wire = &h.wire_name;
+        Some(quote!(core.header(#wire, ::std::string::String::from(#constant));))
+    });
+    let header_setters = api.client_headers.iter().map(|h| {
+        let method = ident(&h.method);
+        let wire = &h.wire_name;
+        let mut text = format!("Sets the `{wire}` header sent on every request.");
+        if let Some(description) = &h.description {
+            text.push_str("\n\n");
+            text.push_str(description);
+        }
+        if let Some(constant) = &h.constant {
+            text.push_str(&format!("\n\nDefaults to [`{constant}`]."));
+        }
+        let doc = doc_lines(&text);
+        quote! {
+            #doc
+            pub fn #method(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.header(#wire, value.into());
+                self
+            }
+        }
+    });
+    let auth_setters = api.auth.as_ref().map(|auth| {
+        let header = &auth.header;
+        quote! {
+            /// Sends HTTP Basic credentials (an API key id and secret) on every request.
+            pub fn basic_auth(self, id: impl ::std::convert::Into<::std::string::String>, secret: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.credentials(super::runtime::Credentials::basic(id, secret))
+            }
+
+            /// Sends a bearer token on every request.
+            pub fn bearer_auth(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.credentials(super::runtime::Credentials::bearer(token))
+            }
+
+            /// Sends these credentials on every request.
+            pub fn credentials(mut self, credentials: super::runtime::Credentials) -> Self {
+                self.core.credentials(#header, credentials);
+                self
+            }
+        }
+    });
+
+    quote! {
+        #![doc = " The client, its configuration, and the environments it can talk to."]
+
+        #(#constants)*
+
+        /// Where the API is served: the spec's servers, or any base URL.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[non_exhaustive]
+        pub enum Environment {
+            #(#variant_docs #variants,)*
+            /// Any other base URL, such as a local server in tests.
+            Custom(::std::string::String),
+        }
+
+        impl Environment {
+            /// The base URL requests are sent to (paths are appended to it).
+            pub fn base_url(&self) -> &str {
+                match self {
+                    #(Self::#variants => #urls,)*
+                    Self::Custom(url) => url.as_str(),
+                }
+            }
+        }
+
+        /// The API client. Cheap to clone; clones share connections.
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct Client {
+            pub(crate) core: super::runtime::Core,
+        }
+
+        impl Client {
+            /// Starts configuring a client for `environment`.
+            pub fn builder(environment: Environment) -> ClientBuilder {
+                #[allow(unused_mut)]
+                let mut core = super::runtime::CoreBuilder::new(environment.base_url());
+                #(#header_defaults)*
+                ClientBuilder { core }
+            }
+
+            /// The base URL requests are sent to.
+            pub fn base_url(&self) -> &str {
+                self.core.base_url()
+            }
+        }
+
+        /// Configures a [`Client`].
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use]
+        pub struct ClientBuilder {
+            core: super::runtime::CoreBuilder,
+        }
+
+        impl ClientBuilder {
+            /// Sends requests to this base URL instead of the environment's.
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.base_url(url.into());
+                self
+            }
+
+            #auth_setters
+
+            #(#header_setters)*
+
+            /// Uses this `reqwest::Client` for the connections (proxies, TLS roots).
+            pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
+                self.core.http_client(client);
+                self
+            }
+
+            /// Builds the client.
+            ///
+            /// # Errors
+            ///
+            /// When the base URL is not a URL, a header value is not valid in
+            /// HTTP, or the HTTP client cannot be initialised.
+            pub fn build(self) -> ::std::result::Result<Client, super::runtime::Error> {
+                ::std::result::Result::Ok(Client { core: self.core.build()? })
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! The files that make the generated code a crate of its own: `Cargo.toml`
+//! and `src/lib.rs` (only for `Layout::Crate`; the checked-in client has
+//! hand-written ones).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The dependencies the generated code and its runtime use. The checked-in
+/// client's hand-written `Cargo.toml` lists the same.
+pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("base64", "\"0.22\""),
+    ("bytes", "\"1\""),
+    ("http", "\"1\""),
+    ("percent-encoding", "\"2\""),
+    ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls-no-provider\"] }"),
+    ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }"),
+    ("serde", "{ version = \"1\", features = [\"derive\"] }"),
+    ("serde_json", "\"1\""),
+];
+
+/// `Cargo.toml` of a standalone crate. The crate name was validated by
+/// `Config`, so it needs no quoting beyond the TOML string.
+pub fn cargo_toml(crate_name: &str) -> String {
+    let mut text = String::new();
+    text.push_str("[package]\n");
+    text.push_str(&format!("name = \"{crate_name}\"\n"));
+    text.push_str("version = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n");
+    for (name, requirement) in DEPENDENCIES {
+        text.push_str(&format!("{name} = {requirement}\n"));
+    }
+    text.push_str("\n# A crate of its own, not a member of any surrounding workspace.\n[workspace]\n");
+    text
+}
+
+pub fn lib_rs() -> TokenStream {
+    quote! {
+        #![doc = " A client generated from OpenAPI specs."]
+        #[rustfmt::skip]
+        mod generated;
+        pub use generated::*;
+    }
+}

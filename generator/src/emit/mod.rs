@@ -1,0 +1,193 @@
+//! Model → tokens, one token stream per generated file.
+//!
+//! Every piece of spec text reaches the code as a token literal (string
+//! literals, doc attributes) and every name as an `Ident` made from a name
+//! the naming module produced, never by pasting text into code.
+
+mod client;
+mod crate_files;
+mod operations;
+mod types;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::config::Layout;
+use crate::model::{Api, TypeKind, TypeRef};
+
+pub use crate_files::{cargo_toml, lib_rs};
+
+/// What a file becomes: Rust tokens to format, or text that is already final.
+pub enum FileContent {
+    Rust(TokenStream),
+    Verbatim(String),
+}
+
+/// The generated files, keyed by their path relative to the crate root.
+pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, FileContent> {
+    let mut files = BTreeMap::new();
+    let ctx = Context::new(api);
+
+    let mut modules: Vec<&str> = api.operations.iter().map(|o| o.module.as_str()).collect();
+    modules.sort_unstable();
+    modules.dedup();
+
+    files.insert("src/generated/mod.rs".to_owned(), FileContent::Rust(root_module(api, &modules)));
+    files.insert("src/generated/types.rs".to_owned(), FileContent::Rust(types::emit(&ctx)));
+    files.insert("src/generated/client.rs".to_owned(), FileContent::Rust(client::emit(&ctx)));
+    files.insert("src/generated/runtime.rs".to_owned(), FileContent::Verbatim(RUNTIME.to_owned()));
+    for module in modules {
+        let tokens = operations::emit(&ctx, module);
+        files.insert(format!("src/generated/{module}.rs"), FileContent::Rust(tokens));
+    }
+    if layout == Layout::Crate {
+        files.insert("Cargo.toml".to_owned(), FileContent::Verbatim(cargo_toml(crate_name)));
+        files.insert("src/lib.rs".to_owned(), FileContent::Rust(lib_rs()));
+    }
+    files
+}
+
+/// The hand-written support module every generated crate carries.
+const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+
+fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
+    let mut doc = api.title.trim().to_owned();
+    if let Some(description) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        doc.push_str("\n\n");
+        doc.push_str(&safe_markdown(description));
+    }
+    let doc = inner_doc(&doc);
+    let module_idents: Vec<Ident> = modules.iter().map(|m| ident(m)).collect();
+    let header_constants: Vec<Ident> = api.client_headers.iter().filter_map(|h| h.constant.as_deref()).map(ident).collect();
+    quote! {
+        #doc
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+        pub mod runtime;
+        pub mod types;
+        mod client;
+        #(pub mod #module_idents;)*
+
+        pub use client::{Client, ClientBuilder, Environment #(, #header_constants)*};
+        pub use runtime::{ApiError, Credentials, DecodeError, Error, Response};
+    }
+}
+
+/// Lookups the emitters share.
+pub struct Context<'a> {
+    pub api: &'a Api,
+    enums: BTreeMap<&'a str, bool>,
+}
+
+impl<'a> Context<'a> {
+    fn new(api: &'a Api) -> Self {
+        let enums = api.types.iter().map(|t| (t.name.as_str(), matches!(t.kind, TypeKind::Enum { .. }))).collect();
+        Context { api, enums }
+    }
+
+    /// True when the named type is a string enum (sent as text in queries).
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.enums.get(name).copied().unwrap_or(false)
+    }
+}
+
+/// An identifier from a name the naming module made (`r#type` included).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// The Rust type of a `TypeRef`, with absolute paths so that no spec name
+/// can shadow a standard type; `types` is the path to the types module.
+pub fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote!(#types #name)
+        }
+        TypeRef::String | TypeRef::Date | TypeRef::DateTime => quote!(::std::string::String),
+        TypeRef::Integer { bits: 32, signed: true } => quote!(i32),
+        TypeRef::Integer { bits: 32, signed: false } => quote!(u32),
+        TypeRef::Integer { signed: false, .. } => quote!(u64),
+        TypeRef::Integer { .. } => quote!(i64),
+        TypeRef::Float { bits: 32 } => quote!(f32),
+        TypeRef::Float { .. } => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Array(item) => {
+            let item = rust_type(item, types);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = rust_type(value, types);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Json => quote!(::serde_json::Value),
+    }
+}
+
+/// `#[doc = …]` attributes: a title line, the description, and an example.
+pub fn doc_attrs(title: Option<&str>, description: Option<&str>, example: Option<&str>) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
+        paragraphs.push(title.to_owned());
+    }
+    if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty()) {
+        if paragraphs.first().map(String::as_str) != Some(description) {
+            paragraphs.push(safe_markdown(description));
+        }
+    }
+    if let Some(example) = example {
+        if example.contains('\n') {
+            paragraphs.push(format!("Example:\n```json\n{example}\n```"));
+        } else {
+            paragraphs.push(format!("Example: `{}`", example.replace('`', "'")));
+        }
+    }
+    doc_lines(&paragraphs.join("\n\n"))
+}
+
+/// Inner `#![doc]` attributes: the documentation of the file's own module.
+pub fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote!(#(#![doc = #lines])*)
+}
+
+/// One `#[doc]` attribute per line, each a string literal.
+pub fn doc_lines(text: &str) -> TokenStream {
+    if text.is_empty() {
+        return TokenStream::new();
+    }
+    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Spec descriptions are Markdown written for a website. Code blocks in them
+/// would become doctests, so fences get a `text` language and indented
+/// lines lose the indentation that would make them code.
+fn safe_markdown(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix("```") {
+            if in_fence {
+                out.push("```".to_owned());
+            } else {
+                let language = rest.trim();
+                out.push(if language.is_empty() || language == "rust" { "```text".to_owned() } else { format!("```{language}") });
+            }
+            in_fence = !in_fence;
+        } else if in_fence {
+            out.push(line.to_owned());
+        } else {
+            out.push(trimmed.to_owned());
+        }
+    }
+    if in_fence {
+        out.push("```".to_owned());
+    }
+    out.join("\n")
+}

@@ -1,0 +1,50 @@
+//! An OpenAPI client generator: spec files in, the files of a formatted Rust
+//! client crate out. It never touches the disk; `xtask` does.
+//!
+//! The steps, one module each, in the order data flows through them:
+//! [`load`] (text → documents) → [`merge`] (documents → one API) →
+//! [`lower`] (API → [`model`], named by [`naming`]) → [`emit`] (model →
+//! tokens) → [`render`] (tokens → text).
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod locate;
+pub mod lower;
+pub mod manifest;
+pub mod merge;
+pub mod model;
+pub mod naming;
+pub mod render;
+
+use std::collections::BTreeMap;
+
+pub use config::{Config, Layout, SpecInput};
+pub use error::{Error, Location, Result};
+pub use manifest::Manifest;
+
+/// The generated files and what went into them.
+#[derive(Debug)]
+pub struct Output {
+    /// File path relative to the crate root → contents.
+    pub files: BTreeMap<String, String>,
+    pub model: model::Api,
+}
+
+/// Parses, merges and lowers the specs into the model.
+pub fn model(config: &Config, inputs: &[SpecInput]) -> Result<model::Api> {
+    config.validate()?;
+    let documents = inputs.iter().map(load::load).collect::<Result<Vec<_>>>()?;
+    let merged = merge::merge(config, inputs, documents)?;
+    lower::lower(config, &merged)
+}
+
+/// The whole pipeline. Inputs may come in any order: the output is the same.
+pub fn generate(config: &Config, inputs: &[SpecInput]) -> Result<Output> {
+    let model = model(config, inputs)?;
+    let tokens = emit::emit(&model, config.crate_name(), config.layout);
+    let provenance = render::Provenance { command: &config.command, inputs };
+    let files = render::render(tokens, &provenance)?;
+    Ok(Output { files, model })
+}

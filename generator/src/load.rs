@@ -1,0 +1,144 @@
+//! Files → OpenAPI documents: parse YAML or JSON, check the OpenAPI version,
+//! and read the document into `openapiv3` types, with every error located.
+
+use openapiv3::OpenAPI;
+
+use crate::config::SpecInput;
+use crate::error::{Error, Location, Result};
+use crate::locate;
+
+/// One parsed spec file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub name: String,
+    pub version: Option<String>,
+    pub api: OpenAPI,
+}
+
+pub fn load(input: &SpecInput) -> Result<Document> {
+    let value = parse_text(input)?;
+    check_version(input, &value)?;
+    let api = read_openapi(input, &value)?;
+    Ok(Document { name: input.name.clone(), version: input.version.clone(), api })
+}
+
+fn is_json(input: &SpecInput) -> bool {
+    input.name.ends_with(".json") || input.text.trim_start().starts_with('{')
+}
+
+fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
+    if input.text.trim().is_empty() {
+        return Err(Error::Syntax {
+            location: Location::file(&input.name),
+            message: "the file is empty".to_owned(),
+        });
+    }
+    if is_json(input) {
+        serde_json::from_str(&input.text).map_err(|e| Error::Syntax {
+            location: Location {
+                file: input.name.clone(),
+                line: Some(e.line() as u64),
+                column: Some(e.column() as u64),
+                pointer: None,
+            },
+            message: format!("invalid JSON: {}", strip_position(&e.to_string())),
+        })
+    } else {
+        serde_saphyr::from_str(&input.text).map_err(|e| {
+            let at = e.location();
+            Error::Syntax {
+                location: Location {
+                    file: input.name.clone(),
+                    line: at.map(|l| l.line()).filter(|l| *l > 0),
+                    column: at.map(|l| l.column()).filter(|c| *c > 0),
+                    pointer: None,
+                },
+                message: format!("invalid YAML: {}", first_line(&e.to_string())),
+            }
+        })
+    }
+}
+
+fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<()> {
+    let location = |pointer: &str| locate::locate(input, pointer);
+    let Some(object) = value.as_object() else {
+        return Err(Error::Schema {
+            location: location(""),
+            message: "the document is not a mapping of OpenAPI fields".to_owned(),
+        });
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(Error::UnsupportedVersion {
+            location: location("/swagger"),
+            found: format!("swagger {}", scalar_text(swagger)),
+            help: "convert the Swagger 2.0 document to OpenAPI 3.0 (for example with swagger2openapi) and vendor the result",
+        });
+    }
+    let Some(version) = object.get("openapi") else {
+        return Err(Error::Schema {
+            location: location(""),
+            message: "missing the `openapi` field".to_owned(),
+        });
+    };
+    let version = scalar_text(version);
+    if version.starts_with("3.0.") || version == "3.0" {
+        return Ok(());
+    }
+    let help = if version.starts_with("3.1") {
+        "OpenAPI 3.1 documents are not read yet (their `type: [T, \"null\"]`, `const` and webhooks would be silently lost); use the 3.0 edition of the spec"
+    } else {
+        "only OpenAPI 3.0.x documents are supported"
+    };
+    Err(Error::UnsupportedVersion { location: location("/openapi"), found: version, help })
+}
+
+fn read_openapi(input: &SpecInput, value: &serde_json::Value) -> Result<OpenAPI> {
+    let deserializer = value;
+    serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let pointer = path_to_pointer(e.path());
+        Error::Schema {
+            location: locate::locate(input, &pointer),
+            message: first_line(&e.inner().to_string()),
+        }
+    })
+}
+
+/// Turns serde_path_to_error's path into a JSON pointer, stopping where the
+/// path becomes ambiguous (untagged enums report no further segments).
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&locate::escape_pointer_token(key));
+            }
+            Segment::Seq { index } => {
+                pointer.push('/');
+                pointer.push_str(&index.to_string());
+            }
+            Segment::Enum { .. } | Segment::Unknown => break,
+        }
+    }
+    pointer
+}
+
+fn scalar_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or_default().trim().to_owned()
+}
+
+/// serde_json appends " at line L column C", which the location already says.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}

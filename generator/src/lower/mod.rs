@@ -1,0 +1,256 @@
+//! Merged document → model. Resolves every reference, names everything
+//! (through `naming`), and decides what the client holds instead of each call.
+
+mod operation;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{Parameter, ReferenceOr, SchemaKind, Type};
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::merge::Merged;
+use crate::model::{Api, Auth, ClientHeader, Method, Operation, Server};
+use crate::naming;
+use operation::{OperationInput, lower_operation, resolve};
+use schema::SchemaLowerer;
+
+const METHODS: [(&str, Method); 8] = [
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("options", Method::Options),
+    ("head", Method::Head),
+    ("patch", Method::Patch),
+    ("trace", Method::Trace),
+];
+
+struct SpecOperation<'d> {
+    path: &'d str,
+    method_key: &'static str,
+    method: Method,
+    operation: &'d openapiv3::Operation,
+}
+
+pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
+    let api = &merged.api;
+    let components = api.components.clone().unwrap_or_default();
+    let origins = &merged.origins;
+
+    let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
+    let type_names = naming::type_names(&schema_names, &config.renames, &config.manifest_name)?;
+    let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins);
+    schemas.lower_components()?;
+
+    let mut spec_operations = Vec::new();
+    for (path, item) in &api.paths.paths {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method_key, method) in METHODS {
+            let operation = match method {
+                Method::Get => &item.get,
+                Method::Put => &item.put,
+                Method::Post => &item.post,
+                Method::Delete => &item.delete,
+                Method::Options => &item.options,
+                Method::Head => &item.head,
+                Method::Patch => &item.patch,
+                Method::Trace => &item.trace,
+            };
+            if let Some(operation) = operation {
+                spec_operations.push(SpecOperation { path, method_key, method, operation });
+            }
+        }
+    }
+
+    let (auth, client_headers) = client_configuration(&spec_operations, &components, merged)?;
+    let mut held: Vec<String> = client_headers.iter().map(|h| h.wire_name.to_ascii_lowercase()).collect();
+    if let Some(auth) = &auth {
+        held.push(auth.header.to_ascii_lowercase());
+    }
+
+    let names = operation_names(config, &spec_operations, merged)?;
+    let mut operations = Vec::new();
+    for (spec, name) in spec_operations.iter().zip(names) {
+        let builder = naming::type_name(&name);
+        let input = OperationInput {
+            path: spec.path,
+            method: spec.method,
+            method_key: spec.method_key,
+            builder: &builder,
+            operation: spec.operation,
+            client_headers: &held,
+        };
+        let lowered = lower_operation(&input, &components, &mut schemas, origins)?;
+        let module = naming::module_name(spec.operation.tags.first().map_or("default", String::as_str));
+        operations.push(Operation {
+            name,
+            builder: builder.clone(),
+            module,
+            operation_id: spec.operation.operation_id.clone(),
+            method: input.method,
+            path: spec.path.to_owned(),
+            path_segments: lowered.path_segments,
+            summary: spec.operation.summary.clone(),
+            description: spec.operation.description.clone(),
+            deprecated: spec.operation.deprecated,
+            params: lowered.params,
+            body: lowered.body,
+            success: lowered.success,
+            errors: lowered.errors,
+        });
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+    schemas.box_recursive_fields();
+    let mut warnings = type_names.notes;
+    warnings.append(&mut schemas.warnings);
+    warnings.sort();
+
+    Ok(Api {
+        title: api.info.title.clone(),
+        description: api.info.description.clone(),
+        servers: servers(&api.servers),
+        auth,
+        client_headers,
+        operations,
+        types: schemas.types.into_values().collect(),
+        warnings,
+    })
+}
+
+fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
+    let mut taken = BTreeSet::new();
+    servers
+        .iter()
+        .enumerate()
+        .map(|(index, server)| {
+            let base = match &server.description {
+                Some(d) if !d.trim().is_empty() => naming::type_name(&d.to_lowercase()),
+                _ => format!("Server{}", index + 1),
+            };
+            Server {
+                variant: naming::unique(base, &mut taken),
+                url: server.url.trim_end_matches('/').to_owned(),
+                description: server.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// Header parameters that stand on every operation are configuration of
+/// the client, not arguments of each call; `Authorization` carries the
+/// credentials. Header names match case-insensitively.
+fn client_configuration(
+    operations: &[SpecOperation<'_>],
+    components: &openapiv3::Components,
+    merged: &Merged<'_>,
+) -> Result<(Option<Auth>, Vec<ClientHeader>)> {
+    // lower-cased name → (count, spellings seen with their counts, first definition)
+    let mut seen: BTreeMap<String, (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>)> = BTreeMap::new();
+    for op in operations {
+        let mut names_here = BTreeSet::new();
+        for (index, parameter) in op.operation.parameters.iter().enumerate() {
+            let at = || merged.origins.operation(op.path, op.method_key, &format!("/parameters/{index}"));
+            let parameter = resolve(parameter, &components.parameters, "parameters", &at)?;
+            if let Parameter::Header { parameter_data, .. } = parameter {
+                let key = parameter_data.name.to_ascii_lowercase();
+                if !names_here.insert(key.clone()) {
+                    continue;
+                }
+                let entry = seen.entry(key).or_insert_with(|| (0, BTreeMap::new(), Some(parameter_data.clone())));
+                entry.0 += 1;
+                *entry.1.entry(parameter_data.name.clone()).or_default() += 1;
+            }
+        }
+    }
+
+    let spelling = |spellings: &BTreeMap<String, usize>| -> String {
+        // The most used spelling; among equals the first in sort order.
+        let mut best: Option<(&String, usize)> = None;
+        for (name, count) in spellings {
+            if best.is_none_or(|(_, c)| *count > c) {
+                best = Some((name, *count));
+            }
+        }
+        best.map(|(n, _)| n.clone()).unwrap_or_default()
+    };
+
+    let mut auth = None;
+    let mut headers = Vec::new();
+    for (key, (count, spellings, data)) in &seen {
+        if key == "authorization" {
+            auth = Some(Auth { header: spelling(spellings) });
+            continue;
+        }
+        if *count != operations.len() || operations.is_empty() {
+            continue;
+        }
+        let wire_name = spelling(spellings);
+        let default = data.as_ref().and_then(|d| match &d.format {
+            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration.first().cloned().flatten(),
+                _ => None,
+            },
+            _ => None,
+        });
+        headers.push(ClientHeader {
+            method: naming::field_name(&wire_name),
+            constant: default.as_ref().map(|_| naming::constant_name(&wire_name)),
+            default,
+            description: data.as_ref().and_then(|d| d.description.clone()),
+            wire_name,
+        });
+    }
+    Ok((auth, headers))
+}
+
+/// A method name per operation, in the order given: the manifest's choice,
+/// else the REST shape of method and path; where two operations would share
+/// a name, each falls back to its operationId.
+fn operation_names(config: &Config, operations: &[SpecOperation<'_>], merged: &Merged<'_>) -> Result<Vec<String>> {
+    let mut used_overrides = BTreeSet::new();
+    let mut candidates: Vec<(String, bool)> = operations
+        .iter()
+        .map(|op| {
+            let id = op.operation.operation_id.as_deref();
+            match id.and_then(|id| config.operation_names.get(id).map(|n| (id, n))) {
+                Some((id, name)) => {
+                    used_overrides.insert(id.to_owned());
+                    (name.clone(), true)
+                }
+                None => (naming::operation_name(op.method_key, op.path), false),
+            }
+        })
+        .collect();
+    if let Some(unused) = config.operation_names.keys().find(|k| !used_overrides.contains(*k)) {
+        return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[operations] entry", key: unused.clone() });
+    }
+
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (name, _) in &candidates {
+        *counts.entry(name.clone()).or_default() += 1;
+    }
+    for ((name, overridden), op) in candidates.iter_mut().zip(operations) {
+        if !*overridden && counts.get(name).copied().unwrap_or(0) > 1 {
+            *name = match &op.operation.operation_id {
+                Some(id) => naming::method_name(id),
+                None => naming::method_name(&format!("{} {}", op.method_key, op.path)),
+            };
+        }
+    }
+
+    let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, (name, _)) in candidates.iter().enumerate() {
+        if let Some(&first) = first_use.get(name.as_str()) {
+            let place = |i: usize| match operations.get(i) {
+                Some(op) => merged.origins.operation(op.path, op.method_key, ""),
+                None => crate::error::Location::file("<merged spec>"),
+            };
+            return Err(Error::OperationNameCollision { rust_name: name.clone(), first: place(first), second: place(index) });
+        }
+        first_use.insert(name, index);
+    }
+    Ok(candidates.into_iter().map(|(n, _)| n).collect())
+}

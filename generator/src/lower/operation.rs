@@ -1,0 +1,225 @@
+//! Operations → model operations: parameters (minus the ones the client
+//! holds), path template, request body and responses.
+
+use indexmap::IndexMap;
+use openapiv3::{Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+
+use crate::error::{Error, Location, Result};
+use crate::lower::schema::{Place, SchemaLowerer};
+use crate::merge::Origins;
+use crate::model::{ErrorResponse, Method, Param, ParamLocation, PathSegment, RequestBody, SuccessResponse, TypeRef};
+use crate::naming;
+
+/// Follows `#/components/{kind}/…` references (through chains of them) to the
+/// definition; `location` places the error when one does not resolve.
+pub fn resolve<'d, T>(
+    item: &'d ReferenceOr<T>,
+    map: &'d IndexMap<String, ReferenceOr<T>>,
+    kind: &str,
+    location: &dyn Fn() -> Location,
+) -> Result<&'d T> {
+    let prefix = format!("#/components/{kind}/");
+    let mut current = item;
+    // A chain longer than the map must loop.
+    for _ in 0..=map.len() {
+        match current {
+            ReferenceOr::Item(value) => return Ok(value),
+            ReferenceOr::Reference { reference } => {
+                let Some(name) = reference.strip_prefix(&prefix) else {
+                    return Err(Error::UnsupportedRef {
+                        location: location(),
+                        reference: reference.clone(),
+                        help: "only references to components of the same kind in this document are followed",
+                    });
+                };
+                let name = crate::locate::unescape_pointer_token(name);
+                current = map.get(&name).ok_or_else(|| Error::DanglingRef {
+                    location: location(),
+                    reference: reference.clone(),
+                })?;
+            }
+        }
+    }
+    Err(Error::Invalid {
+        location: location(),
+        message: "this reference leads round in a circle and never reaches a definition".to_owned(),
+        help: "make one of the components in the circle a definition instead of a $ref".to_owned(),
+    })
+}
+
+/// An operation's parts as the spec gives them, before naming.
+pub struct Lowered {
+    pub params: Vec<Param>,
+    pub path_segments: Vec<PathSegment>,
+    pub body: Option<RequestBody>,
+    pub success: Vec<SuccessResponse>,
+    pub errors: Vec<ErrorResponse>,
+}
+
+pub struct OperationInput<'o> {
+    pub path: &'o str,
+    pub method: Method,
+    pub method_key: &'o str,
+    pub builder: &'o str,
+    pub operation: &'o openapiv3::Operation,
+    /// Lower-cased names of header parameters the client holds.
+    pub client_headers: &'o [String],
+}
+
+pub fn lower_operation(
+    input: &OperationInput<'_>,
+    components: &Components,
+    schemas: &mut SchemaLowerer<'_>,
+    origins: &Origins<'_>,
+) -> Result<Lowered> {
+    let OperationInput { path, method_key, builder, operation, .. } = *input;
+    let at = |rest: &str| origins.operation(path, method_key, rest);
+
+    let mut params = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let pointer = format!("/parameters/{index}");
+        let parameter = resolve(parameter, &components.parameters, "parameters", &|| at(&pointer))?;
+        let data = parameter.parameter_data_ref();
+        let location = match parameter {
+            Parameter::Path { .. } => ParamLocation::Path,
+            Parameter::Query { .. } => ParamLocation::Query,
+            Parameter::Header { .. } => ParamLocation::Header,
+            Parameter::Cookie { .. } => ParamLocation::Cookie,
+        };
+        if location == ParamLocation::Cookie {
+            schemas.warnings.push(format!("{}: cookie parameters are not generated yet; the operation is sent without it", at(&pointer)));
+            continue;
+        }
+        if location == ParamLocation::Header && input.client_headers.contains(&data.name.to_ascii_lowercase()) {
+            continue;
+        }
+        let context = format!("{builder}{}", naming::type_name(&data.name));
+        let place = Place::Operation { path, method: method_key, pointer: format!("{pointer}/schema") };
+        let ty = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => schemas.type_ref(schema, &context, &place)?,
+            ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+        };
+        params.push(Param {
+            wire_name: data.name.clone(),
+            name: naming::unique(naming::field_name(&data.name), &mut names),
+            location,
+            required: data.required || location == ParamLocation::Path,
+            ty,
+            description: data.description.clone(),
+        });
+    }
+
+    let path_segments = path_segments(path, &params, &at)?;
+
+    let body = match &operation.request_body {
+        None => None,
+        Some(body) => {
+            let body = resolve(body, &components.request_bodies, "requestBodies", &|| at("/requestBody"))?;
+            match json_media(&body.content) {
+                Some((content_type, media)) => {
+                    let pointer = format!("/requestBody/content/{}/schema", crate::locate::escape_pointer_token(content_type));
+                    let place = Place::Operation { path, method: method_key, pointer };
+                    let ty = match &media.schema {
+                        Some(schema) => schemas.type_ref(schema, &format!("{builder}Body"), &place)?,
+                        None => TypeRef::Json,
+                    };
+                    Some(RequestBody { content_type: content_type.to_owned(), ty, required: body.required })
+                }
+                None => {
+                    schemas.warnings.push(format!(
+                        "{}: request bodies other than JSON are not generated yet; the operation is sent without a body",
+                        at("/requestBody")
+                    ));
+                    None
+                }
+            }
+        }
+    };
+
+    let mut success = Vec::new();
+    let mut errors = Vec::new();
+    for (status, response) in &operation.responses.responses {
+        let status_text = status.to_string();
+        let pointer = format!("/responses/{status_text}");
+        let response = resolve(response, &components.responses, "responses", &|| at(&pointer))?;
+        match status {
+            StatusCode::Code(code @ 200..=299) => {
+                let ty = match json_media(&response.content) {
+                    Some((content_type, media)) => match &media.schema {
+                        Some(schema) => {
+                            let pointer =
+                                format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(content_type));
+                            let place = Place::Operation { path, method: method_key, pointer };
+                            Some(schemas.type_ref(schema, &format!("{builder}Response"), &place)?)
+                        }
+                        None => Some(TypeRef::Json),
+                    },
+                    None => None,
+                };
+                success.push(SuccessResponse { status: *code, description: response.description.clone(), ty });
+            }
+            _ => errors.push(ErrorResponse { status: status_text, description: response.description.clone() }),
+        }
+    }
+    if let Some(default) = &operation.responses.default {
+        let response = resolve(default, &components.responses, "responses", &|| at("/responses/default"))?;
+        errors.push(ErrorResponse { status: "default".to_owned(), description: response.description.clone() });
+    }
+    success.sort_by_key(|s| s.status);
+    errors.sort_by(|a, b| a.status.cmp(&b.status));
+
+    Ok(Lowered { params, path_segments, body, success, errors })
+}
+
+fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+    content
+        .iter()
+        .find(|(content_type, _)| {
+            let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        })
+        .map(|(k, v)| (k.as_str(), v))
+}
+
+/// Splits the path template into literal text and parameters, checking that
+/// every `{name}` has a path parameter and every path parameter a `{name}`.
+fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) -> Result<Vec<PathSegment>> {
+    let mut segments = Vec::new();
+    let mut rest = path;
+    let mut used = Vec::new();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+            return Err(Error::Invalid {
+                location: at(""),
+                message: format!("path {path:?} has a '{{' without a matching '}}'"),
+                help: "close the path variable".to_owned(),
+            });
+        };
+        if open > 0 {
+            segments.push(PathSegment::Literal(rest[..open].to_owned()));
+        }
+        let name = &rest[open + 1..close];
+        let Some(index) = params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) else {
+            return Err(Error::Invalid {
+                location: at(""),
+                message: format!("path {path:?} uses {{{name}}} but the operation has no path parameter {name:?}"),
+                help: format!("add a parameter with `name: {name}` and `in: path`"),
+            });
+        };
+        used.push(index);
+        segments.push(PathSegment::Param(index));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        segments.push(PathSegment::Literal(rest.to_owned()));
+    }
+    if let Some(unused) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+        return Err(Error::Invalid {
+            location: at(""),
+            message: format!("path parameter {:?} does not appear in the path {path:?}", unused.1.wire_name),
+            help: format!("add {{{}}} to the path, or remove the parameter", unused.1.wire_name),
+        });
+    }
+    Ok(segments)
+}

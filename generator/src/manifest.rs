@@ -1,0 +1,87 @@
+//! `specs/codegen.toml`: which spec files make up the API, their version
+//! labels, and the overrides, all as data.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(rename = "crate")]
+    pub krate: CrateSection,
+    #[serde(default, rename = "spec")]
+    pub specs: Vec<SpecEntry>,
+    #[serde(default)]
+    pub renames: BTreeMap<String, String>,
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+    #[serde(default)]
+    pub prefer: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateSection {
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecEntry {
+    /// Path relative to the manifest's folder.
+    pub file: String,
+    /// The API version label the file documents (`latest`, `2024-07-30`).
+    pub version: String,
+    /// Where the file came from, for people.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+impl Manifest {
+    /// Parses the manifest text; `name` is how the file is shown in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Manifest> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| Error::Manifest {
+            file: name.to_owned(),
+            message: e.to_string().trim_end().to_owned(),
+            help: "see the comments at the top of the manifest for its format".to_owned(),
+        })?;
+        if manifest.specs.is_empty() {
+            return Err(Error::Manifest {
+                file: name.to_owned(),
+                message: "no [[spec]] entries".to_owned(),
+                help: "list each spec file: [[spec]] file = \"x.yaml\" version = \"2024-07-30\"".to_owned(),
+            });
+        }
+        let mut seen = BTreeMap::new();
+        for spec in &manifest.specs {
+            if seen.insert(spec.file.as_str(), ()).is_some() {
+                return Err(Error::Manifest {
+                    file: name.to_owned(),
+                    message: format!("spec file {:?} is listed twice", spec.file),
+                    help: "remove the second [[spec]] entry".to_owned(),
+                });
+            }
+            if spec.file.contains("..") || spec.file.starts_with('/') {
+                return Err(Error::Manifest {
+                    file: name.to_owned(),
+                    message: format!("spec file {:?} is outside the manifest's folder", spec.file),
+                    help: "vendor the file into specs/ and name it relative to specs/".to_owned(),
+                });
+            }
+        }
+        Ok(manifest)
+    }
+
+    /// The generator configuration this manifest describes.
+    pub fn config(&self, manifest_name: &str) -> Config {
+        let mut config = Config::new(&self.krate.name).manifest_name(manifest_name);
+        config.renames = self.renames.clone();
+        config.operation_names = self.operations.clone();
+        config.prefer = self.prefer.clone();
+        config
+    }
+}

@@ -1,0 +1,272 @@
+//! Documents → one merged document.
+//!
+//! Sequence publishes each API version as separate files. Their union is the
+//! API: paths are added up, identical components collapse into one, and a
+//! component defined differently in two files is an error unless the manifest
+//! says which version wins. Nothing is ever picked silently.
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{Components, OpenAPI, Operation, Parameter, PathItem, ReferenceOr};
+use serde::Serialize;
+
+use crate::config::{Config, SpecInput};
+use crate::error::{Error, Location, Result};
+use crate::load::Document;
+use crate::locate::{escape_pointer_token, locate};
+
+/// The merged API together with where each part came from.
+pub struct Merged<'a> {
+    pub api: OpenAPI,
+    pub origins: Origins<'a>,
+}
+
+/// Which input file defined each operation and component, so that later
+/// steps can report errors at the right place.
+pub struct Origins<'a> {
+    inputs: BTreeMap<&'a str, &'a SpecInput>,
+    operations: BTreeMap<(String, String), &'a str>,
+    components: BTreeMap<(&'static str, String), &'a str>,
+}
+
+impl Origins<'_> {
+    fn at(&self, file: Option<&str>, pointer: String) -> Location {
+        match file.and_then(|f| self.inputs.get(f)) {
+            Some(input) => locate(input, &pointer),
+            None => Location { file: "<merged spec>".to_owned(), line: None, column: None, pointer: Some(pointer) },
+        }
+    }
+
+    /// Location of a pointer inside the operation `method path`.
+    pub fn operation(&self, path: &str, method: &str, rest: &str) -> Location {
+        let file = self.operations.get(&(path.to_owned(), method.to_owned())).copied();
+        self.at(file, format!("/paths/{}/{method}{rest}", escape_pointer_token(path)))
+    }
+
+    /// Location of a pointer inside the component `#/components/{kind}/{name}`.
+    pub fn component(&self, kind: &'static str, name: &str, rest: &str) -> Location {
+        let file = self.components.get(&(kind, name.to_owned())).copied();
+        self.at(file, format!("/components/{kind}/{}{rest}", escape_pointer_token(name)))
+    }
+
+    /// The names of all input files, sorted.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.inputs.keys().copied()
+    }
+}
+
+pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Document>) -> Result<Merged<'a>> {
+    let mut documents = documents;
+    documents.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut origins = Origins {
+        inputs: inputs.iter().map(|i| (i.name.as_str(), i)).collect(),
+        operations: BTreeMap::new(),
+        components: BTreeMap::new(),
+    };
+    let file_of = |name: &str| -> &'a str {
+        inputs.iter().find(|i| i.name == name).map_or("", |i| i.name.as_str())
+    };
+
+    let mut merged: Option<OpenAPI> = None;
+    let mut components = Components::default();
+    let mut paths: IndexMap<String, PathItem> = IndexMap::new();
+    let mut preferred_used: BTreeMap<String, bool> = config.prefer.keys().map(|k| (k.clone(), false)).collect();
+
+    for document in documents {
+        let file = file_of(&document.name);
+        let version = document.version.clone();
+        let mut api = document.api;
+
+        for (path, item) in std::mem::take(&mut api.paths.paths) {
+            let ReferenceOr::Item(item) = item else {
+                return Err(Error::UnsupportedRef {
+                    location: origins.at(Some(file), format!("/paths/{}", escape_pointer_token(&path))),
+                    reference: "path item $ref".to_owned(),
+                    help: "inline the path item",
+                });
+            };
+            let target = paths.entry(path.clone()).or_default();
+            for (method, operation) in operations_with_path_parameters(item) {
+                let key = (path.clone(), method.to_owned());
+                let slot = operation_slot(target, method);
+                match slot {
+                    Some(existing) if same(existing, &operation) => {}
+                    Some(_) => {
+                        let first = origins.operations.get(&key).copied();
+                        let pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
+                        return Err(Error::DuplicateOperation {
+                            method: method.to_uppercase(),
+                            path,
+                            first: origins.at(first, pointer.clone()),
+                            second: origins.at(Some(file), pointer),
+                        });
+                    }
+                    None => {
+                        *slot = Some(operation);
+                        origins.operations.insert(key, file);
+                    }
+                }
+            }
+        }
+
+        if let Some(incoming) = api.components.take() {
+            let mut ctx = ComponentMerge {
+                config,
+                origins: &mut origins,
+                file,
+                version: version.as_deref(),
+                preferred_used: &mut preferred_used,
+            };
+            ctx.merge("schemas", &mut components.schemas, incoming.schemas)?;
+            ctx.merge("responses", &mut components.responses, incoming.responses)?;
+            ctx.merge("parameters", &mut components.parameters, incoming.parameters)?;
+            ctx.merge("examples", &mut components.examples, incoming.examples)?;
+            ctx.merge("requestBodies", &mut components.request_bodies, incoming.request_bodies)?;
+            ctx.merge("headers", &mut components.headers, incoming.headers)?;
+            ctx.merge("securitySchemes", &mut components.security_schemes, incoming.security_schemes)?;
+        }
+
+        match &mut merged {
+            None => merged = Some(api),
+            Some(first) => {
+                for server in api.servers {
+                    if !first.servers.iter().any(|s| s.url == server.url) {
+                        first.servers.push(server);
+                    }
+                }
+                for tag in api.tags {
+                    if !first.tags.iter().any(|t| t.name == tag.name) {
+                        first.tags.push(tag);
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some((name, _)) = preferred_used.iter().find(|(_, used)| !**used) {
+        return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[prefer] entry", key: name.clone() });
+    }
+
+    let Some(mut api) = merged else {
+        return Err(Error::Config("no spec files were given".to_owned()));
+    };
+    paths.sort_keys();
+    api.paths.paths = paths.into_iter().map(|(k, v)| (k, ReferenceOr::Item(v))).collect();
+    components.schemas.sort_keys();
+    api.components = Some(components);
+    Ok(Merged { api, origins })
+}
+
+struct ComponentMerge<'m, 'a> {
+    config: &'m Config,
+    origins: &'m mut Origins<'a>,
+    file: &'a str,
+    version: Option<&'m str>,
+    preferred_used: &'m mut BTreeMap<String, bool>,
+}
+
+impl ComponentMerge<'_, '_> {
+    fn merge<T: Serialize>(
+        &mut self,
+        kind: &'static str,
+        target: &mut IndexMap<String, T>,
+        incoming: IndexMap<String, T>,
+    ) -> Result<()> {
+        for (name, definition) in incoming {
+            let key = (kind, name.clone());
+            match target.get(&name) {
+                None => {
+                    target.insert(name, definition);
+                    self.origins.components.insert(key, self.file);
+                }
+                Some(existing) if same(existing, &definition) => {}
+                Some(_) => {
+                    let preferred = self.config.prefer.get(&name);
+                    if let Some(winner) = preferred {
+                        if let Some(used) = self.preferred_used.get_mut(name.as_str()) {
+                            *used = true;
+                        }
+                        if self.version == Some(winner.as_str()) {
+                            target.insert(name, definition);
+                            self.origins.components.insert(key, self.file);
+                        }
+                        continue;
+                    }
+                    let first = self.origins.components.get(&key).copied();
+                    let pointer = format!("/components/{kind}/{}", escape_pointer_token(&name));
+                    return Err(Error::ConflictingComponent {
+                        name,
+                        first: self.origins.at(first, pointer.clone()),
+                        second: self.origins.at(Some(self.file), pointer),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Structural equality through the serialized form; openapiv3's types have
+/// no `PartialEq`.
+fn same<T: Serialize>(a: &T, b: &T) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The operations of a path item, each with the path-level parameters it
+/// does not override, so that an operation stands on its own after merging.
+fn operations_with_path_parameters(item: PathItem) -> Vec<(&'static str, Operation)> {
+    let shared = item.parameters.clone();
+    let all = [
+        ("get", item.get),
+        ("put", item.put),
+        ("post", item.post),
+        ("delete", item.delete),
+        ("options", item.options),
+        ("head", item.head),
+        ("patch", item.patch),
+        ("trace", item.trace),
+    ];
+    all.into_iter()
+        .filter_map(|(method, op)| op.map(|op| (method, op)))
+        .map(|(method, mut op)| {
+            for parameter in &shared {
+                let overridden = match parameter {
+                    ReferenceOr::Item(p) => op.parameters.iter().any(|q| match q {
+                        ReferenceOr::Item(q) => same_parameter(p, q),
+                        ReferenceOr::Reference { .. } => false,
+                    }),
+                    ReferenceOr::Reference { reference } => op
+                        .parameters
+                        .iter()
+                        .any(|q| matches!(q, ReferenceOr::Reference { reference: r } if r == reference)),
+                };
+                if !overridden {
+                    op.parameters.push(parameter.clone());
+                }
+            }
+            (method, op)
+        })
+        .collect()
+}
+
+fn same_parameter(a: &Parameter, b: &Parameter) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b) && a.parameter_data_ref().name == b.parameter_data_ref().name
+}
+
+fn operation_slot<'p>(item: &'p mut PathItem, method: &str) -> &'p mut Option<Operation> {
+    match method {
+        "get" => &mut item.get,
+        "put" => &mut item.put,
+        "post" => &mut item.post,
+        "delete" => &mut item.delete,
+        "options" => &mut item.options,
+        "head" => &mut item.head,
+        "patch" => &mut item.patch,
+        _ => &mut item.trace,
+    }
+}

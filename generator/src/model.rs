@@ -1,0 +1,203 @@
+//! The intermediate model: what the client is, in plain sorted data.
+//!
+//! It holds no `openapiv3` types and no tokens, every name in it is already
+//! the final Rust name next to its wire name, and it serializes, so tests can
+//! snapshot it.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Api {
+    pub title: String,
+    pub description: Option<String>,
+    pub servers: Vec<Server>,
+    /// Credentials the client sends on every call (from an `Authorization`
+    /// header parameter or a security scheme).
+    pub auth: Option<Auth>,
+    /// Header parameters that every operation takes: set once on the client.
+    pub client_headers: Vec<ClientHeader>,
+    /// Sorted by Rust name.
+    pub operations: Vec<Operation>,
+    /// Sorted by Rust name.
+    pub types: Vec<TypeDef>,
+    /// Things that could not be generated as asked, each with its place.
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Server {
+    pub variant: String,
+    pub url: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Auth {
+    pub header: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClientHeader {
+    pub wire_name: String,
+    /// snake_case name of the builder method that sets it.
+    pub method: String,
+    /// SCREAMING_CASE name of the public constant holding the default.
+    pub constant: Option<String>,
+    /// The value sent when the caller sets none: the spec's only enum value.
+    pub default: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Operation {
+    /// snake_case method on the client.
+    pub name: String,
+    /// PascalCase name of the request builder.
+    pub builder: String,
+    /// The module (file) it is emitted in, from its first tag.
+    pub module: String,
+    pub operation_id: Option<String>,
+    pub method: Method,
+    pub path: String,
+    pub path_segments: Vec<PathSegment>,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub success: Vec<SuccessResponse>,
+    pub errors: Vec<ErrorResponse>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum PathSegment {
+    Literal(String),
+    /// Index into the operation's `params`.
+    Param(usize),
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    pub name: String,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub ty: TypeRef,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequestBody {
+    pub content_type: String,
+    pub ty: TypeRef,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SuccessResponse {
+    pub status: u16,
+    pub description: String,
+    /// `None` when the response has no body.
+    pub ty: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ErrorResponse {
+    /// A code (`404`), a range (`4XX`) or `default`.
+    pub status: String,
+    pub description: String,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A type defined in `Api::types`, by Rust name.
+    Named(String),
+    String,
+    Integer { bits: u8, signed: bool },
+    Float { bits: u8 },
+    Boolean,
+    Date,
+    DateTime,
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// Any JSON value: free-form schemas.
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TypeDef {
+    pub name: String,
+    /// The component name in the spec, when the type comes from one.
+    pub wire_name: String,
+    pub description: Option<String>,
+    pub example: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum TypeKind {
+    Struct { fields: Vec<Field> },
+    /// A string enum that keeps values it does not know.
+    Enum { variants: Vec<Variant>, fallback: String },
+    /// A named schema that is another type (`type Foo = Vec<Bar>`).
+    Alias { target: TypeRef },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub wire_name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    /// Boxed because the field's type contains its owner.
+    pub boxed: bool,
+    pub description: Option<String>,
+    pub example: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Variant {
+    pub name: String,
+    pub wire_name: String,
+}

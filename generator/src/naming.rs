@@ -1,0 +1,326 @@
+//! Every Rust name the generator makes comes from here: case conversion,
+//! keywords, leading digits and symbols, version prefixes, and collisions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+use crate::error::{Error, Result};
+
+/// Words that cannot be plain identifiers in Rust 2024.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// Keywords that cannot even be raw identifiers.
+const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
+
+/// Spells out the symbols that case conversion would drop, so that `+1`
+/// and `1`, or `a.b` and `ab`, stay apart.
+fn words(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len() + 8);
+    let mut chars = wire.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '+' => out.push_str(" plus "),
+            '-' if first && chars.peek().is_some_and(|n| n.is_ascii_digit()) => out.push_str(" minus "),
+            '.' if out.ends_with(|p: char| p.is_ascii_digit()) && chars.peek().is_some_and(|n| n.is_ascii_digit()) => {
+                out.push_str(" dot ")
+            }
+            '*' => out.push_str(" star "),
+            '@' => out.push_str(" at "),
+            '#' => out.push_str(" hash "),
+            '%' => out.push_str(" percent "),
+            '&' => out.push_str(" and "),
+            '=' => out.push_str(" eq "),
+            '<' => out.push_str(" lt "),
+            '>' => out.push_str(" gt "),
+            '!' => out.push_str(" not "),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+        first = false;
+    }
+    // Keep only characters Rust accepts in identifiers.
+    out.chars().map(|c| if c.is_ascii_alphanumeric() || c == ' ' || c == '_' { c } else { ' ' }).collect()
+}
+
+fn non_empty(name: String, fallback: &str) -> String {
+    if name.is_empty() { fallback.to_owned() } else { name }
+}
+
+/// `invoiceId` → `invoice_id`; `type` → `r#type`; `self` → `self_`; `1x` → `_1x`.
+pub fn field_name(wire: &str) -> String {
+    let name = non_empty(words(wire).to_snake_case(), "field");
+    finish_value_name(name)
+}
+
+/// A snake_case method name from any text.
+pub fn method_name(text: &str) -> String {
+    finish_value_name(non_empty(words(text).to_snake_case(), "call"))
+}
+
+fn finish_value_name(name: String) -> String {
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{name}")
+    } else if NOT_RAW.contains(&name.as_str()) {
+        format!("{name}_")
+    } else if KEYWORDS.contains(&name.as_str()) {
+        format!("r#{name}")
+    } else {
+        name
+    }
+}
+
+/// `line-item` → `LineItem`; `1.0` → `V1Dot0`; `Self` → `Self_`.
+pub fn type_name(wire: &str) -> String {
+    let name = non_empty(words(wire).to_upper_camel_case(), "Unnamed");
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else if NOT_RAW.contains(&name.as_str()) || KEYWORDS.contains(&name.as_str()) {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// `Sequence-Version` → `SEQUENCE_VERSION`.
+pub fn constant_name(wire: &str) -> String {
+    let name = non_empty(words(wire).to_shouty_snake_case(), "VALUE");
+    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("V{name}") } else { name }
+}
+
+/// A module name from a tag: `Invoice Line Items` → `invoice_line_items`.
+pub fn module_name(tag: &str) -> String {
+    let name = non_empty(words(tag).to_snake_case(), "default");
+    if name.starts_with(|c: char| c.is_ascii_digit()) || KEYWORDS.contains(&name.as_str()) {
+        format!("m_{name}")
+    } else {
+        name
+    }
+}
+
+/// `name`, or `name2`, `name3`… — the first not in `taken`; records it.
+pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
+    if taken.insert(name.clone()) {
+        return name;
+    }
+    let (base, raw) = match name.strip_prefix("r#") {
+        Some(base) => (base.to_owned(), true),
+        None => (name.clone(), false),
+    };
+    let base = base.trim_end_matches('_');
+    for n in 2.. {
+        let candidate = format!("{base}{n}");
+        if taken.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
+    // The loop above returns for some n; this keeps the function total.
+    if raw { name } else { base.to_owned() }
+}
+
+/// Sequence names some schemas for the API version that introduced them:
+/// `Stable20240101LineItemResponse` is `LineItemResponse` as of 2024-01-01.
+/// Returns the date digits and the rest of the name.
+pub fn split_version_prefix(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix("Stable")?;
+    let digits = rest.get(..8)?;
+    let tail = rest.get(8..)?;
+    let starts_upper = tail.chars().next().is_some_and(|c| c.is_ascii_uppercase());
+    (digits.bytes().all(|b| b.is_ascii_digit()) && starts_upper).then_some((digits, tail))
+}
+
+/// The Rust names of the component schemas.
+pub struct TypeNames {
+    pub names: BTreeMap<String, String>,
+    /// How collisions were resolved, for the run's summary.
+    pub notes: Vec<String>,
+}
+
+/// Names every component schema: the manifest's rename if any, else the name
+/// without its version prefix. Where several schemas want one name, a rename
+/// wins, then a schema without a version prefix, then the newest version;
+/// the others keep their version as a suffix (`ProductResponseV20240509`).
+pub fn type_names(
+    components: &[&str],
+    renames: &BTreeMap<String, String>,
+    manifest: &str,
+) -> Result<TypeNames> {
+    for key in renames.keys() {
+        if !components.contains(&key.as_str()) {
+            return Err(Error::UnusedOverride { file: manifest.to_owned(), kind: "[renames] entry", key: key.clone() });
+        }
+    }
+    for (schema, rust) in renames {
+        if type_name(rust) != *rust {
+            return Err(Error::Manifest {
+                file: manifest.to_owned(),
+                message: format!("[renames] {schema} = {rust:?} is not a PascalCase Rust type name"),
+                help: format!("use {:?}", type_name(rust)),
+            });
+        }
+    }
+
+    // (priority, version date, schema): lower sorts first and wins.
+    let mut wanted: BTreeMap<String, Vec<(u8, std::cmp::Reverse<String>, &str)>> = BTreeMap::new();
+    for &schema in components {
+        let (desired, rank) = match renames.get(schema) {
+            Some(rust) => (rust.clone(), (0, String::new())),
+            None => match split_version_prefix(schema) {
+                Some((date, rest)) => (type_name(rest), (2, date.to_owned())),
+                None => (type_name(schema), (1, String::new())),
+            },
+        };
+        wanted.entry(desired).or_default().push((rank.0, std::cmp::Reverse(rank.1), schema));
+    }
+
+    let mut names = BTreeMap::new();
+    let mut notes = Vec::new();
+    let mut taken: BTreeSet<String> = wanted.keys().cloned().collect();
+    for (desired, mut claimants) in wanted {
+        claimants.sort();
+        let mut claimants = claimants.into_iter();
+        let Some((winner_rank, _, winner)) = claimants.next() else { continue };
+        names.insert(winner.to_owned(), desired.clone());
+        for (rank, _, schema) in claimants {
+            if rank == 0 && winner_rank == 0 {
+                return Err(Error::TypeNameCollision {
+                    rust_name: desired,
+                    first: winner.to_owned(),
+                    second: schema.to_owned(),
+                });
+            }
+            let suffix = split_version_prefix(schema).map_or_else(String::new, |(date, _)| format!("V{date}"));
+            let name = unique(format!("{desired}{suffix}"), &mut taken);
+            notes.push(format!("schema {schema} is named {name}: {desired} is {winner}"));
+            names.insert(schema.to_owned(), name);
+        }
+    }
+    Ok(TypeNames { names, notes })
+}
+
+/// The singular of a plural resource word (`groups` → `group`).
+fn singular(word: &str) -> String {
+    if let Some(stem) = word.strip_suffix("ies") {
+        format!("{stem}y")
+    } else if word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes") {
+        word[..word.len() - 2].to_owned()
+    } else if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
+        word.to_owned()
+    } else if let Some(stem) = word.strip_suffix('s') {
+        stem.to_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// A method name people would choose, from the HTTP method and the path:
+/// `GET /invoices/{invoice}/line-item-groups` → `list_line_item_groups`,
+/// `POST …/line-item-groups` → `create_line_item_group`,
+/// `PUT …/line-item-groups/{id}` → `update_line_item_group`.
+pub fn operation_name(method: &str, path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let ends_with_param = segments.last().is_some_and(|s| s.starts_with('{'));
+    let resource = segments.iter().rev().find(|s| !s.starts_with('{')).copied().unwrap_or("root");
+    let resource = words(resource).to_snake_case();
+    let singular_resource = resource.rsplit_once('_').map_or_else(
+        || singular(&resource),
+        |(head, last)| format!("{head}_{}", singular(last)),
+    );
+    let name = match (method, ends_with_param) {
+        ("get", false) => format!("list_{resource}"),
+        ("get", true) => format!("get_{singular_resource}"),
+        ("post", false) => format!("create_{singular_resource}"),
+        ("post", true) => format!("post_{singular_resource}"),
+        ("put", _) | ("patch", _) => format!("update_{singular_resource}"),
+        ("delete", _) => format!("delete_{singular_resource}"),
+        (other, _) => format!("{other}_{resource}"),
+    };
+    method_name(&name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_avoid_keywords_digits_and_symbols() {
+        assert_eq!(field_name("invoiceId"), "invoice_id");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("1st"), "_1st");
+        assert_eq!(field_name("sequence-version"), "sequence_version");
+        assert_eq!(field_name(""), "field");
+    }
+
+    #[test]
+    fn types_and_variants_stay_apart_when_symbols_differ() {
+        assert_eq!(type_name("STRAIGHT_LINE"), "StraightLine");
+        assert_eq!(type_name("+1"), "Plus1");
+        assert_eq!(type_name("-1"), "Minus1");
+        assert_eq!(type_name("1"), "V1");
+        assert_eq!(type_name("1.0"), "V1Dot0");
+        assert_eq!(type_name("Self"), "Self_");
+    }
+
+    #[test]
+    fn version_prefixes_split_only_on_the_exact_shape() {
+        assert_eq!(split_version_prefix("Stable20240101LineItemResponse"), Some(("20240101", "LineItemResponse")));
+        assert_eq!(split_version_prefix("StableThing"), None);
+        assert_eq!(split_version_prefix("Stable2024010"), None);
+        assert_eq!(split_version_prefix("Stable20240101lower"), None);
+    }
+
+    #[test]
+    fn operation_names_follow_rest_shape() {
+        assert_eq!(operation_name("get", "/invoices/{invoice}/line-item-groups"), "list_line_item_groups");
+        assert_eq!(operation_name("post", "/invoices/{invoice}/line-item-groups"), "create_line_item_group");
+        assert_eq!(operation_name("put", "/invoices/{invoice}/line-items/{id}"), "update_line_item");
+        assert_eq!(operation_name("get", "/addresses/{id}"), "get_address");
+        assert_eq!(operation_name("delete", "/companies/{id}"), "delete_company");
+    }
+
+    #[test]
+    fn newest_version_keeps_the_clean_name() {
+        let names = type_names(
+            &["Stable20240509ProductResponse", "Stable20240730ProductResponse", "Stable20240101Thing"],
+            &BTreeMap::new(),
+            "codegen.toml",
+        )
+        .map_err(|e| e.to_string());
+        let names = names.as_ref().map(|n| &n.names);
+        let expected: BTreeMap<String, String> = [
+            ("Stable20240509ProductResponse", "ProductResponseV20240509"),
+            ("Stable20240730ProductResponse", "ProductResponse"),
+            ("Stable20240101Thing", "Thing"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        .collect();
+        assert_eq!(names, Ok(&expected));
+    }
+
+    #[test]
+    fn unprefixed_schema_wins_over_prefixed_one() {
+        let names = type_names(&["LineItem", "Stable20240101LineItem"], &BTreeMap::new(), "m").map(|n| n.names);
+        let names = names.map_err(|e| e.to_string());
+        assert_eq!(names.as_ref().map(|n| n.get("LineItem").cloned()), Ok(Some("LineItem".to_owned())));
+        assert_eq!(
+            names.as_ref().map(|n| n.get("Stable20240101LineItem").cloned()),
+            Ok(Some("LineItemV20240101".to_owned()))
+        );
+    }
+
+    #[test]
+    fn rename_that_matches_nothing_fails() {
+        let renames = [("Nope".to_owned(), "Thing".to_owned())].into_iter().collect();
+        let err = type_names(&["A"], &renames, "specs/codegen.toml").err().map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("[renames] entry `Nope` matched nothing")));
+    }
+}
