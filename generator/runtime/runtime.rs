@@ -183,7 +183,7 @@ impl Core {
         let headers = response.headers().clone();
         let body = response.bytes().await.map_err(Error::Transport)?;
         let raw = RawResponse { status, headers, body };
-        if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw })) }
+        if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
     }
 }
 
@@ -237,7 +237,7 @@ impl RawResponse {
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => Ok(Response { status: self.status, headers: self.headers, body }),
-            Err(source) => Err(Error::Decode(DecodeError { raw: self, source })),
+            Err(source) => Err(Error::Decode(DecodeError { raw: Box::new(self), source })),
         }
     }
 
@@ -333,7 +333,8 @@ impl std::error::Error for Error {
 /// A status outside 200–299, with the headers and the body as sent.
 #[derive(Debug, Clone)]
 pub struct ApiError {
-    raw: RawResponse,
+    // Boxed so that `Result<T, Error>` stays small on the success path.
+    raw: Box<RawResponse>,
 }
 
 impl ApiError {
@@ -380,7 +381,7 @@ impl fmt::Display for ApiError {
 /// A success status whose body did not decode.
 #[derive(Debug)]
 pub struct DecodeError {
-    raw: RawResponse,
+    raw: Box<RawResponse>,
     source: serde_json::Error,
 }
 

@@ -6,6 +6,10 @@
 //! [`lower`] (API → [`model`], named by [`naming`]) → [`emit`] (model →
 //! tokens) → [`render`] (tokens → text).
 
+// Errors carry two locations with their files and pointers; they are built
+// once per failed run, so their size costs nothing worth boxing for.
+#![allow(clippy::result_large_err)]
+
 pub mod config;
 pub mod emit;
 pub mod error;

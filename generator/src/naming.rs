@@ -168,7 +168,8 @@ pub fn type_names(
     }
 
     // (priority, version date, schema): lower sorts first and wins.
-    let mut wanted: BTreeMap<String, Vec<(u8, std::cmp::Reverse<String>, &str)>> = BTreeMap::new();
+    type Claim<'c> = (u8, std::cmp::Reverse<String>, &'c str);
+    let mut wanted: BTreeMap<String, Vec<Claim<'_>>> = BTreeMap::new();
     for &schema in components {
         let (desired, rank) = match renames.get(schema) {
             Some(rust) => (rust.clone(), (0, String::new())),

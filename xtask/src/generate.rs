@@ -26,22 +26,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
         return Err("at least one --spec <file> is required".to_owned());
     }
     let name = name.unwrap_or_else(|| default_name(&out));
+    let summary = generate(&specs, &out, &name)?;
+    println!("{summary}");
+    Ok(())
+}
 
+/// Generates the crate `name` from `specs` into `out`.
+pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> Result<String, String> {
     let mut inputs = Vec::new();
-    for spec in &specs {
+    for spec in specs {
         let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
         inputs.push(SpecInput { name: display_name(spec), version: None, text });
     }
     let command = format!("cargo xtask generate --name {name}");
-    let config = Config::new(&name).layout(Layout::Crate).command(&command).manifest_name("(command line)");
+    let config = Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)");
     let output = generator::generate(&config, &inputs).map_err(|e| e.to_string())?;
 
-    let plan = files::plan(&out, &output.files, "src/generated")?;
-    files::apply(&out, &output.files, &plan)?;
+    let plan = files::plan(out, &output.files, "src/generated")?;
+    files::apply(out, &output.files, &plan)?;
+    let mut summary = String::new();
     for warning in &output.model.warnings {
-        eprintln!("warning: {warning}");
+        summary.push_str(&format!("warning: {warning}\n"));
     }
-    println!(
+    summary.push_str(&format!(
         "generate: {} written to {} ({} changed, {} unchanged); {} operations, {} types, {} warnings",
         name,
         out.display(),
@@ -50,8 +57,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         output.model.operations.len(),
         output.model.types.len(),
         output.model.warnings.len()
-    );
-    Ok(())
+    ));
+    Ok(summary)
 }
 
 /// Spec names appear in generated headers: never an absolute path.

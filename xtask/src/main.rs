@@ -1,9 +1,7 @@
 //! `cargo xtask …`: the project's commands, thin shells over the generator.
 //! The generator computes file contents; only this crate reads and writes disk.
 
-mod files;
-mod generate;
-mod regen;
+use xtask::{generate, regen};
 
 use std::process::ExitCode;
 
@@ -33,10 +31,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The workspace root: xtask lives one folder below it.
-fn workspace_root() -> std::path::PathBuf {
-    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }

@@ -134,10 +134,10 @@ pub fn doc_attrs(title: Option<&str>, description: Option<&str>, example: Option
     if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
         paragraphs.push(title.to_owned());
     }
-    if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty()) {
-        if paragraphs.first().map(String::as_str) != Some(description) {
-            paragraphs.push(safe_markdown(description));
-        }
+    if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty())
+        && paragraphs.first().map(String::as_str) != Some(description)
+    {
+        paragraphs.push(safe_markdown(description));
     }
     if let Some(example) = example {
         if example.contains('\n') {

@@ -58,11 +58,12 @@ fn operation_doc(op: &Operation) -> TokenStream {
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim());
     }
-    if let Some(description) = op.description.as_deref().map(str::trim) {
-        if Some(description) != op.summary.as_deref().map(str::trim) && !description.is_empty() {
-            text.push_str("\n\n");
-            text.push_str(description);
-        }
+    if let Some(description) = op.description.as_deref().map(str::trim)
+        && Some(description) != op.summary.as_deref().map(str::trim)
+        && !description.is_empty()
+    {
+        text.push_str("\n\n");
+        text.push_str(description);
     }
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
     if !op.errors.is_empty() {

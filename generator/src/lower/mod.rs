@@ -139,6 +139,10 @@ fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
         .collect()
 }
 
+/// How a header parameter (by lower-cased name) is used across operations:
+/// on how many, under which spellings how often, and its first definition.
+type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>);
+
 /// Header parameters that stand on every operation are configuration of
 /// the client, not arguments of each call; `Authorization` carries the
 /// credentials. Header names match case-insensitively.
@@ -147,8 +151,7 @@ fn client_configuration(
     components: &openapiv3::Components,
     merged: &Merged<'_>,
 ) -> Result<(Option<Auth>, Vec<ClientHeader>)> {
-    // lower-cased name → (count, spellings seen with their counts, first definition)
-    let mut seen: BTreeMap<String, (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>)> = BTreeMap::new();
+    let mut seen: BTreeMap<String, HeaderUse> = BTreeMap::new();
     for op in operations {
         let mut names_here = BTreeSet::new();
         for (index, parameter) in op.operation.parameters.iter().enumerate() {

@@ -312,10 +312,10 @@ fn reaches(graph: &BTreeMap<String, Vec<String>>, from: &str, goal: &str) -> boo
         if current == goal {
             return true;
         }
-        if seen.insert(current.clone()) {
-            if let Some(next) = graph.get(&current) {
-                stack.extend(next.iter().cloned());
-            }
+        if seen.insert(current.clone())
+            && let Some(next) = graph.get(&current)
+        {
+            stack.extend(next.iter().cloned());
         }
     }
     false

@@ -1,0 +1,12 @@
+//! The project's commands as a library, so that tests run the same code as
+//! `cargo xtask …`.
+
+pub mod files;
+pub mod generate;
+pub mod regen;
+
+/// The workspace root: xtask lives one folder below it.
+pub fn workspace_root() -> std::path::PathBuf {
+    let manifest_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+}
