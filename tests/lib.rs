@@ -1,1 +1,2 @@
-
+//! This package holds the workspace's integration tests (`integration/`)
+//! and their fixtures; it has no library code of its own.

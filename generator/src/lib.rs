@@ -3,7 +3,7 @@
 //!
 //! The steps, one module each, in the order data flows through them:
 //! [`load`] (text → documents) → [`merge`] (documents → one API) →
-//! [`lower`] (API → [`model`], named by [`naming`]) → [`emit`] (model →
+//! [`lower`] (API → [`model`](mod@model), named by [`naming`]) → [`emit`] (model →
 //! tokens) → [`render`] (tokens → text).
 
 // Errors carry two locations with their files and pointers; they are built

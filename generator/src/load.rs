@@ -53,7 +53,7 @@ fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
                     column: at.map(|l| l.column()).filter(|c| *c > 0),
                     pointer: None,
                 },
-                message: format!("invalid YAML: {}", first_line(&e.to_string())),
+                message: format!("invalid YAML: {}", yaml_message(&e.to_string())),
             }
         })
     }
@@ -129,6 +129,24 @@ fn scalar_text(value: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
+}
+
+/// serde-saphyr's message without the position (the location says it) and
+/// without advice addressed to programmers using the library.
+fn yaml_message(message: &str) -> String {
+    let mut text = first_line(message);
+    if let Some(rest) = text.strip_prefix("error: ") {
+        text = rest.to_owned();
+    }
+    if text.starts_with("line ")
+        && let Some((_, rest)) = text.split_once(": ")
+    {
+        text = rest.to_owned();
+    }
+    if let Some((head, _)) = text.split_once(", set DuplicateKeyPolicy") {
+        text = format!("{head} (each key may appear once in a mapping)");
+    }
+    text
 }
 
 fn first_line(message: &str) -> String {

@@ -1,0 +1,70 @@
+//! Paths and spec lookups the tests share.
+
+use std::path::{Path, PathBuf};
+
+use generator::{Config, SpecInput};
+
+pub fn root() -> PathBuf {
+    xtask::workspace_root()
+}
+
+/// The checked-in client's configuration and its spec files, read the way
+/// `cargo xtask regen` reads them.
+pub fn vendored() -> (Config, Vec<SpecInput>) {
+    match xtask::regen::read_specs(&root()) {
+        Ok(specs) => specs,
+        Err(e) => panic!("reading specs/ failed: {e}"),
+    }
+}
+
+/// A vendored spec file parsed as plain JSON values (the way a person reads
+/// it), for examples the typed OpenAPI model does not keep.
+pub fn spec_value(file: &str) -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("specs").join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
+/// The value at a JSON pointer, or a panic naming what is missing.
+pub fn at<'v>(value: &'v serde_json::Value, pointer: &str) -> &'v serde_json::Value {
+    value.pointer(pointer).unwrap_or_else(|| panic!("nothing at {pointer}"))
+}
+
+/// The seeds the vendored specs come from.
+pub fn seeds_dir() -> PathBuf {
+    root().join("..").join("shared").join("seeds")
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    root().join("tests").join("fixtures")
+}
+
+/// Every file below `dir`, as (path relative to `dir`, bytes), sorted.
+pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let relative = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().into_owned();
+                out.push((relative, bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Copies the files of `from` into `to`, keeping the folder structure.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for (relative, bytes) in snapshot_tree(from) {
+        let target = to.join(&relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{}: {e}", parent.display()));
+        }
+        std::fs::write(&target, bytes).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+    }
+}
