@@ -6,3 +6,8 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+
+/// The README's examples compile as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeExamples;

@@ -211,7 +211,7 @@ fn singular(word: &str) -> String {
     if let Some(stem) = word.strip_suffix("ies") {
         format!("{stem}y")
     } else if word.ends_with("sses") || word.ends_with("xes") || word.ends_with("ches") || word.ends_with("shes") {
-        word[..word.len() - 2].to_owned()
+        word.strip_suffix("es").unwrap_or(word).to_owned()
     } else if word.ends_with("ss") || word.ends_with("us") || word.ends_with("is") {
         word.to_owned()
     } else if let Some(stem) = word.strip_suffix('s') {

@@ -188,18 +188,17 @@ fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) ->
     let mut segments = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+    while let Some((literal, after_open)) = rest.split_once('{') {
+        let Some((name, after_close)) = after_open.split_once('}') else {
             return Err(Error::Invalid {
                 location: at(""),
                 message: format!("path {path:?} has a '{{' without a matching '}}'"),
                 help: "close the path variable".to_owned(),
             });
         };
-        if open > 0 {
-            segments.push(PathSegment::Literal(rest[..open].to_owned()));
+        if !literal.is_empty() {
+            segments.push(PathSegment::Literal(literal.to_owned()));
         }
-        let name = &rest[open + 1..close];
         let Some(index) = params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) else {
             return Err(Error::Invalid {
                 location: at(""),
@@ -209,7 +208,7 @@ fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) ->
         };
         used.push(index);
         segments.push(PathSegment::Param(index));
-        rest = &rest[close + 1..];
+        rest = after_close;
     }
     if !rest.is_empty() {
         segments.push(PathSegment::Literal(rest.to_owned()));

@@ -171,13 +171,10 @@ impl<'a> SchemaLowerer<'a> {
                 self.types.insert(name.clone(), def);
                 TypeRef::Named(name)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let only = &all_of[..1];
-                match only.first() {
-                    Some(inner) => self.type_ref(inner, context, &place.child("/allOf/0"))?,
-                    None => TypeRef::Json,
-                }
-            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match all_of.first() {
+                Some(inner) => self.type_ref(inner, context, &place.child("/allOf/0"))?,
+                None => TypeRef::Json,
+            },
             SchemaKind::Any(any) if any.properties.is_empty() && any.items.is_none() => TypeRef::Json,
             _ => {
                 self.warnings.push(format!(
