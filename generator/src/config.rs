@@ -15,6 +15,41 @@ pub struct SpecInput {
     pub text: String,
 }
 
+/// A Rust type a string field is read as, chosen by an override because the
+/// spec gives no format (`"51.20"` is money, not text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldType {
+    /// An exact decimal (`rust_decimal::Decimal`), kept as a string on the wire.
+    Decimal,
+    /// A calendar date (`chrono::NaiveDate`).
+    Date,
+    /// An RFC 3339 timestamp that keeps its offset (`chrono::DateTime<FixedOffset>`).
+    DateTime,
+}
+
+/// What the spec does not say about a parameter: its range or its values.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterOverride {
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    #[serde(default, rename = "enum")]
+    pub values: Vec<String>,
+}
+
+/// How a cursor-paginated list is followed.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// The query parameter carrying the cursor (`after`).
+    pub cursor: String,
+    /// The response field holding the page's items (`items`).
+    pub items: String,
+    /// The response field holding the next cursor, dotted (`pagination.after`).
+    pub next: String,
+}
+
 /// Where the generated files go relative to the crate root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -38,6 +73,13 @@ pub struct Config {
     pub(crate) operation_names: BTreeMap<String, String>,
     /// Component name → version label whose definition wins a conflict.
     pub(crate) prefer: BTreeMap<String, String>,
+    /// `Schema.property` or `*.property` → the type the string field is read as.
+    pub(crate) field_types: BTreeMap<String, FieldType>,
+    /// Parameter name (as in the spec) → what the spec leaves out.
+    pub(crate) parameters: BTreeMap<String, ParameterOverride>,
+    pub(crate) pagination: Option<Pagination>,
+    /// Prefix of the environment variables credentials are read from.
+    pub(crate) env_prefix: Option<String>,
 }
 
 impl Config {
@@ -50,6 +92,10 @@ impl Config {
             renames: BTreeMap::new(),
             operation_names: BTreeMap::new(),
             prefer: BTreeMap::new(),
+            field_types: BTreeMap::new(),
+            parameters: BTreeMap::new(),
+            pagination: None,
+            env_prefix: None,
         }
     }
 
@@ -82,6 +128,27 @@ impl Config {
 
     pub fn prefer(mut self, component: &str, version: &str) -> Self {
         self.prefer.insert(component.to_owned(), version.to_owned());
+        self
+    }
+
+    /// Reads the string field `key` (`Schema.property` or `*.property`) as `ty`.
+    pub fn field_type(mut self, key: &str, ty: FieldType) -> Self {
+        self.field_types.insert(key.to_owned(), ty);
+        self
+    }
+
+    pub fn parameter(mut self, name: &str, parameter: ParameterOverride) -> Self {
+        self.parameters.insert(name.to_owned(), parameter);
+        self
+    }
+
+    pub fn pagination(mut self, pagination: Pagination) -> Self {
+        self.pagination = Some(pagination);
+        self
+    }
+
+    pub fn env_prefix(mut self, prefix: &str) -> Self {
+        self.env_prefix = Some(prefix.to_owned());
         self
     }
 

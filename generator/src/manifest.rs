@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::config::Config;
+use crate::config::{Config, FieldType, Pagination, ParameterOverride};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -21,6 +21,21 @@ pub struct Manifest {
     pub operations: BTreeMap<String, String>,
     #[serde(default)]
     pub prefer: BTreeMap<String, String>,
+    #[serde(default)]
+    pub fields: BTreeMap<String, FieldType>,
+    #[serde(default)]
+    pub parameters: BTreeMap<String, ParameterOverride>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+    #[serde(default)]
+    pub client: ClientSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSection {
+    /// Credentials are read from `<PREFIX>_CLIENT_ID` and `<PREFIX>_CLIENT_SECRET`.
+    pub env_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,6 +97,10 @@ impl Manifest {
         config.renames = self.renames.clone();
         config.operation_names = self.operations.clone();
         config.prefer = self.prefer.clone();
+        config.field_types = self.fields.clone();
+        config.parameters = self.parameters.clone();
+        config.pagination = self.pagination.clone();
+        config.env_prefix = self.client.env_prefix.clone();
         config
     }
 }

@@ -20,6 +20,8 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Sorted by Rust name.
     pub types: Vec<TypeDef>,
+    /// Credentials are read from `<env_prefix>_CLIENT_ID` and `…_CLIENT_SECRET`.
+    pub env_prefix: String,
     /// Things that could not be generated as asked, each with its place.
     pub warnings: Vec<String>,
 }
@@ -67,6 +69,29 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     pub success: Vec<SuccessResponse>,
     pub errors: Vec<ErrorResponse>,
+    /// Set when the operation is a cursor-paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+impl Operation {
+    /// The body type of the first success response that has one.
+    pub fn success_type(&self) -> Option<&TypeRef> {
+        self.success.iter().find_map(|s| s.ty.as_ref())
+    }
+}
+
+/// How to follow a paginated list: which parameter takes the cursor, and
+/// where the items and the next cursor are in the response.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Pagination {
+    /// Rust name of the cursor parameter.
+    pub cursor_param: String,
+    /// Rust name of the items field of the response.
+    pub items_field: String,
+    pub item_type: TypeRef,
+    /// Rust field names from the response to the next cursor; each says
+    /// whether that step is optional.
+    pub next_cursor: Vec<(String, bool)>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
@@ -121,6 +146,9 @@ pub struct Param {
     pub required: bool,
     pub ty: TypeRef,
     pub description: Option<String>,
+    /// The range an integer parameter must be in; checked before sending.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -154,6 +182,8 @@ pub enum TypeRef {
     Integer { bits: u8, signed: bool },
     Float { bits: u8 },
     Boolean,
+    /// An exact decimal, a string on the wire.
+    Decimal,
     Date,
     DateTime,
     Array(Box<TypeRef>),
@@ -170,6 +200,11 @@ pub struct TypeDef {
     pub description: Option<String>,
     pub example: Option<String>,
     pub deprecated: bool,
+    /// Sent as a request body: gets a constructor and setters.
+    pub request: bool,
+    /// Sent as the body of a PUT or PATCH: its optional fields can be left
+    /// alone, cleared or set.
+    pub update: bool,
     pub kind: TypeKind,
 }
 

@@ -67,3 +67,18 @@ fn merged_model_has_the_four_operations_with_readable_names() {
     }
     assert!(names.iter().all(|n| !n.starts_with("Stable")), "{names:?}");
 }
+
+#[test]
+fn checked_in_manifest_has_the_dependencies_generated_crates_get() {
+    let manifest = std::fs::read_to_string(root().join("generated-client/Cargo.toml")).unwrap_or_default();
+    let section = manifest.split("[dependencies]").nth(1).unwrap_or_default();
+    let section = section.split("\n[").next().unwrap_or_default();
+    let mut names: Vec<&str> = section
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && l.contains('='))
+        .filter_map(|l| l.split(['.', ' ', '=']).next())
+        .collect();
+    names.sort_unstable();
+    let expected: Vec<&str> = generator::emit::DEPENDENCIES.iter().map(|(name, _)| *name).collect();
+    assert_eq!(names, expected);
+}

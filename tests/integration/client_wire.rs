@@ -1,7 +1,7 @@
 //! The generated client against a real HTTP server on 127.0.0.1: what goes
 //! on the wire, what comes back decoded, and how failures surface.
 
-use sequence_invoices::types::{CreateLineItemGroup, CreateOrUpdateLineItem, LineItem, RateDisplay, UpdateLineItemGroup};
+use sequence_invoices::types::{CreateLineItemGroup, CreateOrUpdateLineItem, LineItem, RateDisplay, SortOrder, UpdateLineItemGroup};
 use sequence_invoices::{Client, Environment, Error, SEQUENCE_VERSION};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -92,7 +92,7 @@ async fn create_line_item_group_sends_the_spec_example_and_decodes_the_response(
     assert_eq!(group.id, "4639a112-f821-4bc1-bc2d-6f9ece5b7c0f");
     assert_eq!(group.title, "Users");
     assert_eq!(group.index, 2);
-    assert_eq!(group.net_total, "51.20");
+    assert_eq!(group.net_total.to_string(), "51.20");
     assert_eq!(group.tax_category.as_ref().map(|t| t.name.as_str()), Some("VAT"));
     assert_eq!(serde_json::to_value(&group).ok(), Some(response_example));
 }
@@ -106,7 +106,7 @@ async fn list_line_item_groups_sends_query_parameters_and_decodes_the_page() {
         .list_line_item_groups(INVOICE)
         .after("MDE4NDUy")
         .limit(50)
-        .sort_order("ASC")
+        .sort_order(SortOrder::Asc)
         .send_with_response()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -143,7 +143,8 @@ async fn update_line_item_sends_the_spec_example_and_decodes_the_response() {
     assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(body_json(&request), request_example);
 
-    assert_eq!(item.rate, "20000.10");
+    assert_eq!(item.rate.to_string(), "20000.10");
+    assert_eq!(item.rate.scale(), 2);
     assert_eq!(item.rate_display, RateDisplay::Absolute);
     assert_eq!(item.external_ids.len(), 1);
     assert_eq!(serde_json::to_value(&item).ok(), Some(response_example));
@@ -169,7 +170,7 @@ async fn update_line_item_group_sends_the_spec_example_and_decodes_the_response(
 #[tokio::test]
 async fn optional_fields_that_are_none_are_not_sent() {
     let server = server(201, example(CREATE, CREATE_OP, &response_example(201))).await;
-    let body = CreateLineItemGroup { title: "Users".to_owned(), description: None, tax_category_id: None };
+    let body = CreateLineItemGroup::new("Users");
     client(&server).create_line_item_group("inv", body).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(body_json(&only_request(&server).await), json!({"title": "Users"}));
 }
@@ -193,23 +194,7 @@ async fn documented_error_statuses_are_distinguishable_and_keep_the_body() {
     for status in [400u16, 401, 404, 500] {
         let body = json!({"message": format!("failed with {status}")});
         let server = server(status, body.clone()).await;
-        let request = CreateOrUpdateLineItem {
-            title: "x".to_owned(),
-            quantity: "1".to_owned(),
-            rate: "1".to_owned(),
-            tax_rate: "0".to_owned(),
-            external_ids: Vec::new(),
-            description: None,
-            service_period_start: None,
-            service_period_end: None,
-            service_period: None,
-            group_id: None,
-            price_id: None,
-            rate_display: None,
-            revenue_classification: None,
-            credit_grant_id: None,
-            revenue_recognition_method: None,
-        };
+        let request = CreateOrUpdateLineItem::new("x", 1.into(), 1.into(), 0.into(), Vec::new());
         let error = client(&server).update_line_item("inv", "li", request).await.err();
         let Some(Error::Api(api)) = &error else { panic!("{status}: expected Error::Api, got {error:?}") };
         assert_eq!(api.status().as_u16(), status);

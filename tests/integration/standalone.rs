@@ -13,7 +13,7 @@ fn generated_crate_checks_on_its_own() {
         .collect();
     let summary = xtask::generate::generate(&specs, out.path(), "standalone-client").unwrap_or_else(|e| panic!("{e}"));
     assert!(summary.contains("2 operations"), "{summary}");
-    for file in ["Cargo.toml", "src/lib.rs", "src/generated/mod.rs", "src/generated/runtime.rs"] {
+    for file in ["Cargo.toml", "src/lib.rs", "src/generated/mod.rs", "src/generated/runtime/mod.rs"] {
         assert!(out.path().join(file).is_file(), "{file} missing");
     }
     let manifest = std::fs::read_to_string(out.path().join("Cargo.toml")).unwrap_or_default();

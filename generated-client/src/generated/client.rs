@@ -87,6 +87,21 @@ impl ClientBuilder {
         self.core.credentials("Authorization", credentials);
         self
     }
+    /// Sends HTTP Basic credentials read from the environment variables `SEQUENCE_CLIENT_ID` and `SEQUENCE_CLIENT_SECRET`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`](super::Error::InvalidRequest) naming the
+    /// variable that is missing (never a value).
+    pub fn basic_auth_from_env(
+        self,
+    ) -> ::std::result::Result<Self, super::runtime::Error> {
+        let credentials = super::runtime::Credentials::basic_from_env(
+            "SEQUENCE_CLIENT_ID",
+            "SEQUENCE_CLIENT_SECRET",
+        )?;
+        ::std::result::Result::Ok(self.credentials(credentials))
+    }
     /// Sets the `Sequence-Version` header sent on every request.
     ///
     /// Use this header to select an API version
@@ -97,6 +112,17 @@ impl ClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.core.header("Sequence-Version", value.into());
+        self
+    }
+    /// How failed calls are retried (default: [`RetryPolicy::default`](super::RetryPolicy::default),
+    /// two retries with exponential backoff and jitter).
+    pub fn retry_policy(mut self, policy: super::runtime::RetryPolicy) -> Self {
+        self.core.retry(policy);
+        self
+    }
+    /// Connect, per-attempt and total time limits (default: [`Timeouts::default`](super::Timeouts::default)).
+    pub fn timeouts(mut self, timeouts: super::runtime::Timeouts) -> Self {
+        self.core.timeouts(timeouts);
         self
     }
     /// Uses this `reqwest::Client` for the connections (proxies, TLS roots).

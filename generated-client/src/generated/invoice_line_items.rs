@@ -19,11 +19,7 @@ impl super::Client {
         invoice: impl ::std::convert::Into<::std::string::String>,
         body: super::types::CreateLineItemGroup,
     ) -> CreateLineItemGroup<'_> {
-        CreateLineItemGroup {
-            client: self,
-            invoice: invoice.into(),
-            body,
-        }
+        CreateLineItemGroup::new(self, invoice, body)
     }
     /// List all Line Item Groups
     ///
@@ -40,14 +36,7 @@ impl super::Client {
         &self,
         invoice: impl ::std::convert::Into<::std::string::String>,
     ) -> ListLineItemGroups<'_> {
-        ListLineItemGroups {
-            client: self,
-            invoice: invoice.into(),
-            before: ::std::option::Option::None,
-            after: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            sort_order: ::std::option::Option::None,
-        }
+        ListLineItemGroups::new(self, invoice)
     }
     /// Update a line item
     ///
@@ -69,12 +58,7 @@ impl super::Client {
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::CreateOrUpdateLineItem,
     ) -> UpdateLineItem<'_> {
-        UpdateLineItem {
-            client: self,
-            invoice: invoice.into(),
-            id: id.into(),
-            body,
-        }
+        UpdateLineItem::new(self, invoice, id, body)
     }
     /// Update a Line Item Group
     ///
@@ -93,23 +77,61 @@ impl super::Client {
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateLineItemGroup,
     ) -> UpdateLineItemGroup<'_> {
-        UpdateLineItemGroup {
-            client: self,
-            invoice: invoice.into(),
-            id: id.into(),
-            body,
-        }
+        UpdateLineItemGroup::new(self, invoice, id, body)
     }
 }
-/// A `POST /invoices/{invoice}/line-item-groups` request, made by [`Client::create_line_item_group`](super::Client::create_line_item_group): set optional parameters, then `.await` it or call [`send`](Self::send).
+/// The parameters of `POST /invoices/{invoice}/line-item-groups`, as [`Api::create_line_item_group`](super::Api::create_line_item_group) takes them.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct CreateLineItemGroupRequest {
+    /// The Invoice ID
+    pub invoice: ::std::string::String,
+    /// The request body.
+    pub body: super::types::CreateLineItemGroup,
+    /// Retry and timeout settings for this call only.
+    pub options: super::runtime::RequestOptions,
+}
+/// A `POST /invoices/{invoice}/line-item-groups` call, made by [`Client::create_line_item_group`](super::Client::create_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateLineItemGroup<'a> {
-    client: &'a super::Client,
-    invoice: ::std::string::String,
-    body: super::types::CreateLineItemGroup,
+pub struct CreateLineItemGroup<'a, A = super::Client> {
+    api: &'a A,
+    request: CreateLineItemGroupRequest,
 }
-impl<'a> CreateLineItemGroup<'a> {
+impl<'a, A: super::Api> CreateLineItemGroup<'a, A> {
+    /// Starts the call with its required inputs.
+    pub fn new(
+        api: &'a A,
+        invoice: impl ::std::convert::Into<::std::string::String>,
+        body: super::types::CreateLineItemGroup,
+    ) -> Self {
+        CreateLineItemGroup {
+            api,
+            request: CreateLineItemGroupRequest {
+                invoice: invoice.into(),
+                body,
+                options: ::std::default::Default::default(),
+            },
+        }
+    }
+    /// Uses this retry policy for this call instead of the client's.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.request.options.retry = ::std::option::Option::Some(policy);
+        self
+    }
+    /// Limits one attempt of this call (connect, send, read the response).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Limits this whole call, retries and waits included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// The parameters as plain data.
+    pub fn into_request(self) -> CreateLineItemGroupRequest {
+        self.request
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -123,21 +145,10 @@ impl<'a> CreateLineItemGroup<'a> {
         super::Response<super::types::LineItemGroup>,
         super::Error,
     > {
-        let mut path = ::std::string::String::with_capacity(52usize);
-        path.push_str("/invoices/");
-        path.push_str(&super::runtime::path_segment(&self.invoice));
-        path.push_str("/line-item-groups");
-        #[allow(unused_mut)]
-        let mut request = super::runtime::Request::new(
-            super::runtime::Method::POST,
-            path,
-        );
-        request.json("application/json", &self.body)?;
-        let raw = self.client.core.send(request).await?;
-        raw.json()
+        self.api.create_line_item_group(self.request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for CreateLineItemGroup<'a> {
+impl<'a, A: super::Api> ::std::future::IntoFuture for CreateLineItemGroup<'a, A> {
     type Output = ::std::result::Result<super::types::LineItemGroup, super::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
@@ -148,24 +159,72 @@ impl<'a> ::std::future::IntoFuture for CreateLineItemGroup<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
-/// A `GET /invoices/{invoice}/line-item-groups` request, made by [`Client::list_line_item_groups`](super::Client::list_line_item_groups): set optional parameters, then `.await` it or call [`send`](Self::send).
+pub(crate) async fn create_line_item_group(
+    core: &super::runtime::Core,
+    request: CreateLineItemGroupRequest,
+) -> ::std::result::Result<super::Response<super::types::LineItemGroup>, super::Error> {
+    let mut path = ::std::string::String::with_capacity(52usize);
+    path.push_str("/invoices/");
+    path.push_str(&super::runtime::path_segment(&request.invoice));
+    path.push_str("/line-item-groups");
+    #[allow(unused_mut)]
+    let mut http = super::runtime::Request::new(
+        super::runtime::Method::POST,
+        "/invoices/{invoice}/line-item-groups",
+        path,
+        request.options.clone(),
+    );
+    http.json("application/json", &request.body)?;
+    let raw = core.send(http).await?;
+    raw.json()
+}
+/// The parameters of `GET /invoices/{invoice}/line-item-groups`, as [`Api::list_line_item_groups`](super::Api::list_line_item_groups) takes them.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct ListLineItemGroupsRequest {
+    /// The Invoice ID
+    pub invoice: ::std::string::String,
+    /// Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page.
+    pub before: ::std::option::Option<::std::string::String>,
+    /// Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page.
+    pub after: ::std::option::Option<::std::string::String>,
+    /// Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive).
+    pub limit: ::std::option::Option<i64>,
+    /// Sort order. Default: DESC (descending, most often used for reverse chronological sorting).
+    pub sort_order: ::std::option::Option<super::types::SortOrder>,
+    /// Retry and timeout settings for this call only.
+    pub options: super::runtime::RequestOptions,
+}
+/// A `GET /invoices/{invoice}/line-item-groups` call, made by [`Client::list_line_item_groups`](super::Client::list_line_item_groups) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListLineItemGroups<'a> {
-    client: &'a super::Client,
-    invoice: ::std::string::String,
-    before: ::std::option::Option<::std::string::String>,
-    after: ::std::option::Option<::std::string::String>,
-    limit: ::std::option::Option<i64>,
-    sort_order: ::std::option::Option<::std::string::String>,
+pub struct ListLineItemGroups<'a, A = super::Client> {
+    api: &'a A,
+    request: ListLineItemGroupsRequest,
 }
-impl<'a> ListLineItemGroups<'a> {
+impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
+    /// Starts the call with its required inputs.
+    pub fn new(
+        api: &'a A,
+        invoice: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        ListLineItemGroups {
+            api,
+            request: ListLineItemGroupsRequest {
+                invoice: invoice.into(),
+                before: ::std::option::Option::None,
+                after: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                sort_order: ::std::option::Option::None,
+                options: ::std::default::Default::default(),
+            },
+        }
+    }
     /// Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page.
     pub fn before(
         mut self,
         before: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.before = ::std::option::Option::Some(before.into());
+        self.request.before = ::std::option::Option::Some(before.into());
         self
     }
     /// Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page.
@@ -173,21 +232,37 @@ impl<'a> ListLineItemGroups<'a> {
         mut self,
         after: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.after = ::std::option::Option::Some(after.into());
+        self.request.after = ::std::option::Option::Some(after.into());
         self
     }
     /// Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive).
     pub fn limit(mut self, limit: i64) -> Self {
-        self.limit = ::std::option::Option::Some(limit);
+        self.request.limit = ::std::option::Option::Some(limit);
         self
     }
     /// Sort order. Default: DESC (descending, most often used for reverse chronological sorting).
-    pub fn sort_order(
-        mut self,
-        sort_order: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.sort_order = ::std::option::Option::Some(sort_order.into());
+    pub fn sort_order(mut self, sort_order: super::types::SortOrder) -> Self {
+        self.request.sort_order = ::std::option::Option::Some(sort_order);
         self
+    }
+    /// Uses this retry policy for this call instead of the client's.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.request.options.retry = ::std::option::Option::Some(policy);
+        self
+    }
+    /// Limits one attempt of this call (connect, send, read the response).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Limits this whole call, retries and waits included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// The parameters as plain data.
+    pub fn into_request(self) -> ListLineItemGroupsRequest {
+        self.request
     }
     /// Sends the request and returns the decoded body.
     pub async fn send(
@@ -202,32 +277,34 @@ impl<'a> ListLineItemGroups<'a> {
         super::Response<super::types::LineItemGroupPage>,
         super::Error,
     > {
-        let mut path = ::std::string::String::with_capacity(52usize);
-        path.push_str("/invoices/");
-        path.push_str(&super::runtime::path_segment(&self.invoice));
-        path.push_str("/line-item-groups");
-        #[allow(unused_mut)]
-        let mut request = super::runtime::Request::new(
-            super::runtime::Method::GET,
-            path,
-        );
-        if let ::std::option::Option::Some(value) = &self.before {
-            request.query("before", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.after {
-            request.query("after", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.limit {
-            request.query("limit", value);
-        }
-        if let ::std::option::Option::Some(value) = &self.sort_order {
-            request.query("sortOrder", value);
-        }
-        let raw = self.client.core.send(request).await?;
-        raw.json()
+        self.api.list_line_item_groups(self.request).await
+    }
+    /// Every item of every page, fetched page by page as the stream is
+    /// read: each next request carries the `after` cursor of the page
+    /// before, until the server sends none.
+    ///
+    /// A cursor the server repeats ends the stream with
+    /// [`Error::InvalidResponse`](super::Error::InvalidResponse).
+    pub fn items(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::types::LineItemGroup, super::Error>,
+    > + ::std::marker::Send + 'a {
+        let api = self.api;
+        super::runtime::paginate(
+            self.request,
+            move |request| api.list_line_item_groups(request),
+            |page: super::types::LineItemGroupPage| {
+                let items = page.items;
+                (items, page.pagination.after)
+            },
+            |request: &mut ListLineItemGroupsRequest, cursor| {
+                request.after = ::std::option::Option::Some(cursor);
+            },
+        )
     }
 }
-impl<'a> ::std::future::IntoFuture for ListLineItemGroups<'a> {
+impl<'a, A: super::Api> ::std::future::IntoFuture for ListLineItemGroups<'a, A> {
     type Output = ::std::result::Result<super::types::LineItemGroupPage, super::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
@@ -238,16 +315,103 @@ impl<'a> ::std::future::IntoFuture for ListLineItemGroups<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
-/// A `PUT /invoices/{invoice}/line-items/{id}` request, made by [`Client::update_line_item`](super::Client::update_line_item): set optional parameters, then `.await` it or call [`send`](Self::send).
+pub(crate) async fn list_line_item_groups(
+    core: &super::runtime::Core,
+    request: ListLineItemGroupsRequest,
+) -> ::std::result::Result<
+    super::Response<super::types::LineItemGroupPage>,
+    super::Error,
+> {
+    if let ::std::option::Option::Some(value) = request.limit {
+        super::runtime::Request::check_range(
+            "limit",
+            value,
+            ::std::option::Option::Some(1i64),
+            ::std::option::Option::Some(100i64),
+        )?;
+    }
+    let mut path = ::std::string::String::with_capacity(52usize);
+    path.push_str("/invoices/");
+    path.push_str(&super::runtime::path_segment(&request.invoice));
+    path.push_str("/line-item-groups");
+    #[allow(unused_mut)]
+    let mut http = super::runtime::Request::new(
+        super::runtime::Method::GET,
+        "/invoices/{invoice}/line-item-groups",
+        path,
+        request.options.clone(),
+    );
+    if let ::std::option::Option::Some(value) = &request.before {
+        http.query("before", value);
+    }
+    if let ::std::option::Option::Some(value) = &request.after {
+        http.query("after", value);
+    }
+    if let ::std::option::Option::Some(value) = &request.limit {
+        http.query("limit", value);
+    }
+    if let ::std::option::Option::Some(value) = &request.sort_order {
+        http.query("sortOrder", value);
+    }
+    let raw = core.send(http).await?;
+    raw.json()
+}
+/// The parameters of `PUT /invoices/{invoice}/line-items/{id}`, as [`Api::update_line_item`](super::Api::update_line_item) takes them.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct UpdateLineItemRequest {
+    /// The Invoice ID
+    pub invoice: ::std::string::String,
+    /// Line Item ID
+    pub id: ::std::string::String,
+    /// The request body.
+    pub body: super::types::CreateOrUpdateLineItem,
+    /// Retry and timeout settings for this call only.
+    pub options: super::runtime::RequestOptions,
+}
+/// A `PUT /invoices/{invoice}/line-items/{id}` call, made by [`Client::update_line_item`](super::Client::update_line_item) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateLineItem<'a> {
-    client: &'a super::Client,
-    invoice: ::std::string::String,
-    id: ::std::string::String,
-    body: super::types::CreateOrUpdateLineItem,
+pub struct UpdateLineItem<'a, A = super::Client> {
+    api: &'a A,
+    request: UpdateLineItemRequest,
 }
-impl<'a> UpdateLineItem<'a> {
+impl<'a, A: super::Api> UpdateLineItem<'a, A> {
+    /// Starts the call with its required inputs.
+    pub fn new(
+        api: &'a A,
+        invoice: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        body: super::types::CreateOrUpdateLineItem,
+    ) -> Self {
+        UpdateLineItem {
+            api,
+            request: UpdateLineItemRequest {
+                invoice: invoice.into(),
+                id: id.into(),
+                body,
+                options: ::std::default::Default::default(),
+            },
+        }
+    }
+    /// Uses this retry policy for this call instead of the client's.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.request.options.retry = ::std::option::Option::Some(policy);
+        self
+    }
+    /// Limits one attempt of this call (connect, send, read the response).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Limits this whole call, retries and waits included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// The parameters as plain data.
+    pub fn into_request(self) -> UpdateLineItemRequest {
+        self.request
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -258,22 +422,10 @@ impl<'a> UpdateLineItem<'a> {
     pub async fn send_with_response(
         self,
     ) -> ::std::result::Result<super::Response<super::types::LineItem>, super::Error> {
-        let mut path = ::std::string::String::with_capacity(51usize);
-        path.push_str("/invoices/");
-        path.push_str(&super::runtime::path_segment(&self.invoice));
-        path.push_str("/line-items/");
-        path.push_str(&super::runtime::path_segment(&self.id));
-        #[allow(unused_mut)]
-        let mut request = super::runtime::Request::new(
-            super::runtime::Method::PUT,
-            path,
-        );
-        request.json("application/json", &self.body)?;
-        let raw = self.client.core.send(request).await?;
-        raw.json()
+        self.api.update_line_item(self.request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateLineItem<'a> {
+impl<'a, A: super::Api> ::std::future::IntoFuture for UpdateLineItem<'a, A> {
     type Output = ::std::result::Result<super::types::LineItem, super::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
@@ -284,16 +436,82 @@ impl<'a> ::std::future::IntoFuture for UpdateLineItem<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
-/// A `PUT /invoices/{invoice}/line-item-groups/{id}` request, made by [`Client::update_line_item_group`](super::Client::update_line_item_group): set optional parameters, then `.await` it or call [`send`](Self::send).
+pub(crate) async fn update_line_item(
+    core: &super::runtime::Core,
+    request: UpdateLineItemRequest,
+) -> ::std::result::Result<super::Response<super::types::LineItem>, super::Error> {
+    let mut path = ::std::string::String::with_capacity(51usize);
+    path.push_str("/invoices/");
+    path.push_str(&super::runtime::path_segment(&request.invoice));
+    path.push_str("/line-items/");
+    path.push_str(&super::runtime::path_segment(&request.id));
+    #[allow(unused_mut)]
+    let mut http = super::runtime::Request::new(
+        super::runtime::Method::PUT,
+        "/invoices/{invoice}/line-items/{id}",
+        path,
+        request.options.clone(),
+    );
+    http.json("application/json", &request.body)?;
+    let raw = core.send(http).await?;
+    raw.json()
+}
+/// The parameters of `PUT /invoices/{invoice}/line-item-groups/{id}`, as [`Api::update_line_item_group`](super::Api::update_line_item_group) takes them.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct UpdateLineItemGroupRequest {
+    /// The Invoice ID
+    pub invoice: ::std::string::String,
+    /// Line Item Group ID
+    pub id: ::std::string::String,
+    /// The request body.
+    pub body: super::types::UpdateLineItemGroup,
+    /// Retry and timeout settings for this call only.
+    pub options: super::runtime::RequestOptions,
+}
+/// A `PUT /invoices/{invoice}/line-item-groups/{id}` call, made by [`Client::update_line_item_group`](super::Client::update_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
 #[derive(::std::fmt::Debug)]
 #[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateLineItemGroup<'a> {
-    client: &'a super::Client,
-    invoice: ::std::string::String,
-    id: ::std::string::String,
-    body: super::types::UpdateLineItemGroup,
+pub struct UpdateLineItemGroup<'a, A = super::Client> {
+    api: &'a A,
+    request: UpdateLineItemGroupRequest,
 }
-impl<'a> UpdateLineItemGroup<'a> {
+impl<'a, A: super::Api> UpdateLineItemGroup<'a, A> {
+    /// Starts the call with its required inputs.
+    pub fn new(
+        api: &'a A,
+        invoice: impl ::std::convert::Into<::std::string::String>,
+        id: impl ::std::convert::Into<::std::string::String>,
+        body: super::types::UpdateLineItemGroup,
+    ) -> Self {
+        UpdateLineItemGroup {
+            api,
+            request: UpdateLineItemGroupRequest {
+                invoice: invoice.into(),
+                id: id.into(),
+                body,
+                options: ::std::default::Default::default(),
+            },
+        }
+    }
+    /// Uses this retry policy for this call instead of the client's.
+    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
+        self.request.options.retry = ::std::option::Option::Some(policy);
+        self
+    }
+    /// Limits one attempt of this call (connect, send, read the response).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// Limits this whole call, retries and waits included.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+    /// The parameters as plain data.
+    pub fn into_request(self) -> UpdateLineItemGroupRequest {
+        self.request
+    }
     /// Sends the request and returns the decoded body.
     pub async fn send(
         self,
@@ -307,22 +525,10 @@ impl<'a> UpdateLineItemGroup<'a> {
         super::Response<super::types::LineItemGroup>,
         super::Error,
     > {
-        let mut path = ::std::string::String::with_capacity(57usize);
-        path.push_str("/invoices/");
-        path.push_str(&super::runtime::path_segment(&self.invoice));
-        path.push_str("/line-item-groups/");
-        path.push_str(&super::runtime::path_segment(&self.id));
-        #[allow(unused_mut)]
-        let mut request = super::runtime::Request::new(
-            super::runtime::Method::PUT,
-            path,
-        );
-        request.json("application/json", &self.body)?;
-        let raw = self.client.core.send(request).await?;
-        raw.json()
+        self.api.update_line_item_group(self.request).await
     }
 }
-impl<'a> ::std::future::IntoFuture for UpdateLineItemGroup<'a> {
+impl<'a, A: super::Api> ::std::future::IntoFuture for UpdateLineItemGroup<'a, A> {
     type Output = ::std::result::Result<super::types::LineItemGroup, super::Error>;
     type IntoFuture = ::std::pin::Pin<
         ::std::boxed::Box<
@@ -332,4 +538,24 @@ impl<'a> ::std::future::IntoFuture for UpdateLineItemGroup<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+pub(crate) async fn update_line_item_group(
+    core: &super::runtime::Core,
+    request: UpdateLineItemGroupRequest,
+) -> ::std::result::Result<super::Response<super::types::LineItemGroup>, super::Error> {
+    let mut path = ::std::string::String::with_capacity(57usize);
+    path.push_str("/invoices/");
+    path.push_str(&super::runtime::path_segment(&request.invoice));
+    path.push_str("/line-item-groups/");
+    path.push_str(&super::runtime::path_segment(&request.id));
+    #[allow(unused_mut)]
+    let mut http = super::runtime::Request::new(
+        super::runtime::Method::PUT,
+        "/invoices/{invoice}/line-item-groups/{id}",
+        path,
+        request.options.clone(),
+    );
+    http.json("application/json", &request.body)?;
+    let raw = core.send(http).await?;
+    raw.json()
 }

@@ -15,7 +15,12 @@
 )]
 pub mod runtime;
 pub mod types;
+mod api;
 mod client;
 pub mod invoice_line_items;
+pub use api::Api;
 pub use client::{Client, ClientBuilder, Environment, SEQUENCE_VERSION};
-pub use runtime::{ApiError, Credentials, DecodeError, Error, Response};
+pub use runtime::{
+    ApiError, Credentials, DecodeError, Error, RequestOptions, Response, RetryPolicy,
+    Timeouts, Update,
+};

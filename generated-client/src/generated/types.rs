@@ -2,6 +2,7 @@
 // Sources: specs/invoices.2024-07-30.create-line-item-group.transcribed.yaml, specs/invoices.2024-07-30.list-line-item-groups.yaml, specs/invoices.2024-07-30.update-line-item.yaml, specs/invoices.latest.update-line-item-group.yaml
 
 //! The request and response types of the API.
+#![allow(clippy::too_many_arguments)]
 /// Example:
 /// ```json
 /// {
@@ -36,6 +37,32 @@ pub struct CreateLineItemGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tax_category_id: ::std::option::Option<::std::string::String>,
+}
+impl CreateLineItemGroup {
+    /// A `CreateLineItemGroup` with its required fields; set optional ones with the methods below.
+    pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            title: title.into(),
+            description: ::std::default::Default::default(),
+            tax_category_id: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `description`.
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(description.into());
+        self
+    }
+    /// Sets `taxCategoryId`.
+    pub fn tax_category_id(
+        mut self,
+        tax_category_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tax_category_id = ::std::option::Option::Some(tax_category_id.into());
+        self
+    }
 }
 /// Example:
 /// ```json
@@ -80,69 +107,77 @@ pub struct CreateOrUpdateLineItem {
     /// Item Description
     ///
     /// Example: `"Red"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "super::runtime::Update::is_unchanged")]
+    pub description: super::runtime::Update<::std::string::String>,
     /// Quantity
     ///
     /// Example: `"2"`
-    pub quantity: ::std::string::String,
+    #[serde(with = "super::runtime::codec::as_string")]
+    pub quantity: ::rust_decimal::Decimal,
     /// Price per Item
     ///
     /// Example: `"20000.10"`
-    pub rate: ::std::string::String,
+    #[serde(with = "super::runtime::codec::as_string")]
+    pub rate: ::rust_decimal::Decimal,
     /// Tax Rate
     ///
     /// Example: `"0.2"`
-    #[serde(rename = "taxRate")]
-    pub tax_rate: ::std::string::String,
+    #[serde(rename = "taxRate", with = "super::runtime::codec::as_string")]
+    pub tax_rate: ::rust_decimal::Decimal,
     /// Start of the service period (the time period in which the service was provided)
     ///
     /// Example: `"2022-10-20T00:00:00Z"`
     #[serde(
         rename = "servicePeriodStart",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged",
+        with = "super::runtime::codec::as_string_update"
     )]
-    pub service_period_start: ::std::option::Option<::std::string::String>,
+    pub service_period_start: super::runtime::Update<
+        ::chrono::DateTime<::chrono::FixedOffset>,
+    >,
     /// End of the service period (the time period in which the service was provided)
     ///
     /// Example: `"2022-10-24T00:00:00Z"`
     #[serde(
         rename = "servicePeriodEnd",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged",
+        with = "super::runtime::codec::as_string_update"
     )]
-    pub service_period_end: ::std::option::Option<::std::string::String>,
+    pub service_period_end: super::runtime::Update<
+        ::chrono::DateTime<::chrono::FixedOffset>,
+    >,
     #[serde(
         rename = "servicePeriod",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub service_period: ::std::option::Option<DateRange>,
+    pub service_period: super::runtime::Update<DateRange>,
     /// Line Item Group ID
     ///
     /// Example: `"cd11218d-fa00-4faa-8684-a43113d076a8"`
     #[serde(
         rename = "groupId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub group_id: ::std::option::Option<::std::string::String>,
+    pub group_id: super::runtime::Update<::std::string::String>,
     /// Price ID
     ///
     /// Example: `"fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"`
     #[serde(
         rename = "priceId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub price_id: ::std::option::Option<::std::string::String>,
+    pub price_id: super::runtime::Update<::std::string::String>,
     #[serde(
         rename = "rateDisplay",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub rate_display: ::std::option::Option<RateDisplay>,
+    pub rate_display: super::runtime::Update<RateDisplay>,
     /// IDs in external integrations
     ///
     /// Example: `[{"key":"Xero","value":"123"}]`
@@ -151,24 +186,130 @@ pub struct CreateOrUpdateLineItem {
     #[serde(
         rename = "revenueClassification",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub revenue_classification: ::std::option::Option<RevenueClassification>,
+    pub revenue_classification: super::runtime::Update<RevenueClassification>,
     /// Credit Grant ID
     ///
     /// Example: `"fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"`
     #[serde(
         rename = "creditGrantId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub credit_grant_id: ::std::option::Option<::std::string::String>,
+    pub credit_grant_id: super::runtime::Update<::std::string::String>,
     #[serde(
         rename = "revenueRecognitionMethod",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub revenue_recognition_method: ::std::option::Option<RevenueRecognitionMethod>,
+    pub revenue_recognition_method: super::runtime::Update<RevenueRecognitionMethod>,
+}
+impl CreateOrUpdateLineItem {
+    /// A `CreateOrUpdateLineItem` with its required fields; set optional ones with the methods below.
+    pub fn new(
+        title: impl ::std::convert::Into<::std::string::String>,
+        quantity: ::rust_decimal::Decimal,
+        rate: ::rust_decimal::Decimal,
+        tax_rate: ::rust_decimal::Decimal,
+        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            description: ::std::default::Default::default(),
+            quantity,
+            rate,
+            tax_rate,
+            service_period_start: ::std::default::Default::default(),
+            service_period_end: ::std::default::Default::default(),
+            service_period: ::std::default::Default::default(),
+            group_id: ::std::default::Default::default(),
+            price_id: ::std::default::Default::default(),
+            rate_display: ::std::default::Default::default(),
+            external_ids,
+            revenue_classification: ::std::default::Default::default(),
+            credit_grant_id: ::std::default::Default::default(),
+            revenue_recognition_method: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `description`. To clear it, assign `Update::Clear` to the field.
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = super::runtime::Update::Set(description.into());
+        self
+    }
+    /// Sets `servicePeriodStart`. To clear it, assign `Update::Clear` to the field.
+    pub fn service_period_start(
+        mut self,
+        service_period_start: ::chrono::DateTime<::chrono::FixedOffset>,
+    ) -> Self {
+        self.service_period_start = super::runtime::Update::Set(service_period_start);
+        self
+    }
+    /// Sets `servicePeriodEnd`. To clear it, assign `Update::Clear` to the field.
+    pub fn service_period_end(
+        mut self,
+        service_period_end: ::chrono::DateTime<::chrono::FixedOffset>,
+    ) -> Self {
+        self.service_period_end = super::runtime::Update::Set(service_period_end);
+        self
+    }
+    /// Sets `servicePeriod`. To clear it, assign `Update::Clear` to the field.
+    pub fn service_period(mut self, service_period: DateRange) -> Self {
+        self.service_period = super::runtime::Update::Set(service_period);
+        self
+    }
+    /// Sets `groupId`. To clear it, assign `Update::Clear` to the field.
+    pub fn group_id(
+        mut self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.group_id = super::runtime::Update::Set(group_id.into());
+        self
+    }
+    /// Sets `priceId`. To clear it, assign `Update::Clear` to the field.
+    pub fn price_id(
+        mut self,
+        price_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.price_id = super::runtime::Update::Set(price_id.into());
+        self
+    }
+    /// Sets `rateDisplay`. To clear it, assign `Update::Clear` to the field.
+    pub fn rate_display(mut self, rate_display: RateDisplay) -> Self {
+        self.rate_display = super::runtime::Update::Set(rate_display);
+        self
+    }
+    /// Sets `revenueClassification`. To clear it, assign `Update::Clear` to the field.
+    pub fn revenue_classification(
+        mut self,
+        revenue_classification: RevenueClassification,
+    ) -> Self {
+        self.revenue_classification = super::runtime::Update::Set(
+            revenue_classification,
+        );
+        self
+    }
+    /// Sets `creditGrantId`. To clear it, assign `Update::Clear` to the field.
+    pub fn credit_grant_id(
+        mut self,
+        credit_grant_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.credit_grant_id = super::runtime::Update::Set(credit_grant_id.into());
+        self
+    }
+    /// Sets `revenueRecognitionMethod`. To clear it, assign `Update::Clear` to the field.
+    pub fn revenue_recognition_method(
+        mut self,
+        revenue_recognition_method: RevenueRecognitionMethod,
+    ) -> Self {
+        self.revenue_recognition_method = super::runtime::Update::Set(
+            revenue_recognition_method,
+        );
+        self
+    }
 }
 /// Service Period
 ///
@@ -189,10 +330,10 @@ pub struct CreateOrUpdateLineItem {
 pub struct DateRange {
     /// Example: `"2022-10-20"`
     #[serde(rename = "startDate")]
-    pub start_date: ::std::string::String,
+    pub start_date: ::chrono::NaiveDate,
     /// Example: `"2022-10-24"`
     #[serde(rename = "endDate")]
-    pub end_date: ::std::string::String,
+    pub end_date: ::chrono::NaiveDate,
 }
 /// Billing period
 ///
@@ -214,12 +355,12 @@ pub struct InclusiveDateRange {
     /// Start date, included in the whole range
     ///
     /// Example: `"2022-10-01"`
-    pub start: ::std::string::String,
+    pub start: ::chrono::NaiveDate,
     /// End date, included in the whole range
     ///
     /// Example: `"2022-10-30"`
     #[serde(rename = "endInclusive")]
-    pub end_inclusive: ::std::string::String,
+    pub end_inclusive: ::chrono::NaiveDate,
 }
 /// Example:
 /// ```json
@@ -450,34 +591,42 @@ pub struct LineItem {
     /// Quantity
     ///
     /// Example: `"2"`
-    pub quantity: ::std::string::String,
+    #[serde(with = "super::runtime::codec::as_string")]
+    pub quantity: ::rust_decimal::Decimal,
     /// Price per Item
     ///
     /// Example: `"20000.10"`
-    pub rate: ::std::string::String,
+    #[serde(with = "super::runtime::codec::as_string")]
+    pub rate: ::rust_decimal::Decimal,
     /// Tax Rate
     ///
     /// Example: `"0.2"`
-    #[serde(rename = "taxRate")]
-    pub tax_rate: ::std::string::String,
+    #[serde(rename = "taxRate", with = "super::runtime::codec::as_string")]
+    pub tax_rate: ::rust_decimal::Decimal,
     /// Start of the service period (the time period in which the service was provided)
     ///
     /// Example: `"2022-10-20T00:00:00Z"`
     #[serde(
         rename = "servicePeriodStart",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "super::runtime::codec::as_string_option"
     )]
-    pub service_period_start: ::std::option::Option<::std::string::String>,
+    pub service_period_start: ::std::option::Option<
+        ::chrono::DateTime<::chrono::FixedOffset>,
+    >,
     /// End of the service period (the time period in which the service was provided)
     ///
     /// Example: `"2022-10-24T00:00:00Z"`
     #[serde(
         rename = "servicePeriodEnd",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "::std::option::Option::is_none",
+        with = "super::runtime::codec::as_string_option"
     )]
-    pub service_period_end: ::std::option::Option<::std::string::String>,
+    pub service_period_end: ::std::option::Option<
+        ::chrono::DateTime<::chrono::FixedOffset>,
+    >,
     #[serde(
         rename = "servicePeriod",
         default,
@@ -500,18 +649,18 @@ pub struct LineItem {
     /// Net total, in decimal format of the Invoice's currency
     ///
     /// Example: `"51.20"`
-    #[serde(rename = "netTotal")]
-    pub net_total: ::std::string::String,
+    #[serde(rename = "netTotal", with = "super::runtime::codec::as_string")]
+    pub net_total: ::rust_decimal::Decimal,
     /// Total tax, in decimal format of the Invoice's currency
     ///
     /// Example: `"2.50"`
-    #[serde(rename = "totalTax")]
-    pub total_tax: ::std::string::String,
+    #[serde(rename = "totalTax", with = "super::runtime::codec::as_string")]
+    pub total_tax: ::rust_decimal::Decimal,
     /// Gross total, in decimal format of the Invoice's currency
     ///
     /// Example: `"101.23"`
-    #[serde(rename = "grossTotal")]
-    pub gross_total: ::std::string::String,
+    #[serde(rename = "grossTotal", with = "super::runtime::codec::as_string")]
+    pub gross_total: ::rust_decimal::Decimal,
     /// Price ID
     ///
     /// Example: `"fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"`
@@ -609,18 +758,18 @@ pub struct LineItemGroup {
     /// Net total, in decimal format of the Invoice's currency
     ///
     /// Example: `"51.20"`
-    #[serde(rename = "netTotal")]
-    pub net_total: ::std::string::String,
+    #[serde(rename = "netTotal", with = "super::runtime::codec::as_string")]
+    pub net_total: ::rust_decimal::Decimal,
     /// Total tax, in decimal format of the Invoice's currency
     ///
     /// Example: `"2.50"`
-    #[serde(rename = "totalTax")]
-    pub total_tax: ::std::string::String,
+    #[serde(rename = "totalTax", with = "super::runtime::codec::as_string")]
+    pub total_tax: ::rust_decimal::Decimal,
     /// Gross total, in decimal format of the Invoice's currency
     ///
     /// Example: `"101.23"`
-    #[serde(rename = "grossTotal")]
-    pub gross_total: ::std::string::String,
+    #[serde(rename = "grossTotal", with = "super::runtime::codec::as_string")]
+    pub gross_total: ::rust_decimal::Decimal,
     #[serde(
         rename = "taxCategory",
         default,
@@ -919,6 +1068,71 @@ impl<'de> ::serde::Deserialize<'de> for RevenueRecognitionMethod {
             .map(Self::from)
     }
 }
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash
+)]
+#[non_exhaustive]
+pub enum SortOrder {
+    /// `ASC`
+    Asc,
+    /// `DESC`
+    Desc,
+    /// A value this client does not know yet, kept exactly as sent.
+    Unknown(::std::string::String),
+}
+impl SortOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Asc => "ASC",
+            Self::Desc => "DESC",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<&str> for SortOrder {
+    fn from(value: &str) -> Self {
+        match value {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for SortOrder {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "ASC" => Self::Asc,
+            "DESC" => Self::Desc,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::fmt::Display for SortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SortOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SortOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer)
+            .map(Self::from)
+    }
+}
 /// The tax category for all line items in this line item group
 ///
 /// Example:
@@ -975,38 +1189,98 @@ pub struct UpdateLineItemGroup {
     /// Line Item Group Description
     ///
     /// Example: `"Charges for users"`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "super::runtime::Update::is_unchanged")]
+    pub description: super::runtime::Update<::std::string::String>,
     /// The tax category for all line items in this line item group
     ///
     /// Example: `"28227c88-6dba-455f-9b30-b9c76957e610"`
     #[serde(
         rename = "taxCategoryId",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub tax_category_id: ::std::option::Option<::std::string::String>,
+    pub tax_category_id: super::runtime::Update<::std::string::String>,
     #[serde(
         rename = "revenueRecognitionMethod",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub revenue_recognition_method: ::std::option::Option<RevenueRecognitionMethod>,
+    pub revenue_recognition_method: super::runtime::Update<RevenueRecognitionMethod>,
     #[serde(
         rename = "revenueClassification",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub revenue_classification: ::std::option::Option<RevenueClassification>,
+    pub revenue_classification: super::runtime::Update<RevenueClassification>,
     #[serde(
         rename = "servicePeriod",
         default,
-        skip_serializing_if = "::std::option::Option::is_none"
+        skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
-    pub service_period: ::std::option::Option<InclusiveDateRange>,
+    pub service_period: super::runtime::Update<InclusiveDateRange>,
     /// Index (for maintaining order)
     ///
     /// Example: `10`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub index: ::std::option::Option<i64>,
+    #[serde(default, skip_serializing_if = "super::runtime::Update::is_unchanged")]
+    pub index: super::runtime::Update<i64>,
+}
+impl UpdateLineItemGroup {
+    /// A `UpdateLineItemGroup` with its required fields; set optional ones with the methods below.
+    pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
+        Self {
+            title: title.into(),
+            description: ::std::default::Default::default(),
+            tax_category_id: ::std::default::Default::default(),
+            revenue_recognition_method: ::std::default::Default::default(),
+            revenue_classification: ::std::default::Default::default(),
+            service_period: ::std::default::Default::default(),
+            index: ::std::default::Default::default(),
+        }
+    }
+    /// Sets `description`. To clear it, assign `Update::Clear` to the field.
+    pub fn description(
+        mut self,
+        description: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = super::runtime::Update::Set(description.into());
+        self
+    }
+    /// Sets `taxCategoryId`. To clear it, assign `Update::Clear` to the field.
+    pub fn tax_category_id(
+        mut self,
+        tax_category_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tax_category_id = super::runtime::Update::Set(tax_category_id.into());
+        self
+    }
+    /// Sets `revenueRecognitionMethod`. To clear it, assign `Update::Clear` to the field.
+    pub fn revenue_recognition_method(
+        mut self,
+        revenue_recognition_method: RevenueRecognitionMethod,
+    ) -> Self {
+        self.revenue_recognition_method = super::runtime::Update::Set(
+            revenue_recognition_method,
+        );
+        self
+    }
+    /// Sets `revenueClassification`. To clear it, assign `Update::Clear` to the field.
+    pub fn revenue_classification(
+        mut self,
+        revenue_classification: RevenueClassification,
+    ) -> Self {
+        self.revenue_classification = super::runtime::Update::Set(
+            revenue_classification,
+        );
+        self
+    }
+    /// Sets `servicePeriod`. To clear it, assign `Update::Clear` to the field.
+    pub fn service_period(mut self, service_period: InclusiveDateRange) -> Self {
+        self.service_period = super::runtime::Update::Set(service_period);
+        self
+    }
+    /// Sets `index`. To clear it, assign `Update::Clear` to the field.
+    pub fn index(mut self, index: i64) -> Self {
+        self.index = super::runtime::Update::Set(index);
+        self
+    }
 }

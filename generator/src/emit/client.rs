@@ -48,6 +48,9 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
             }
         }
     });
+    let id_var = format!("{}_CLIENT_ID", api.env_prefix);
+    let secret_var = format!("{}_CLIENT_SECRET", api.env_prefix);
+    let env_doc = format!(" Sends HTTP Basic credentials read from the environment variables `{id_var}` and `{secret_var}`.");
     let auth_setters = api.auth.as_ref().map(|auth| {
         let header = &auth.header;
         quote! {
@@ -65,6 +68,17 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
             pub fn credentials(mut self, credentials: super::runtime::Credentials) -> Self {
                 self.core.credentials(#header, credentials);
                 self
+            }
+
+            #[doc = #env_doc]
+            ///
+            /// # Errors
+            ///
+            /// [`Error::InvalidRequest`](super::Error::InvalidRequest) naming the
+            /// variable that is missing (never a value).
+            pub fn basic_auth_from_env(self) -> ::std::result::Result<Self, super::runtime::Error> {
+                let credentials = super::runtime::Credentials::basic_from_env(#id_var, #secret_var)?;
+                ::std::result::Result::Ok(self.credentials(credentials))
             }
         }
     });
@@ -131,6 +145,19 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
             #auth_setters
 
             #(#header_setters)*
+
+            /// How failed calls are retried (default: [`RetryPolicy::default`](super::RetryPolicy::default),
+            /// two retries with exponential backoff and jitter).
+            pub fn retry_policy(mut self, policy: super::runtime::RetryPolicy) -> Self {
+                self.core.retry(policy);
+                self
+            }
+
+            /// Connect, per-attempt and total time limits (default: [`Timeouts::default`](super::Timeouts::default)).
+            pub fn timeouts(mut self, timeouts: super::runtime::Timeouts) -> Self {
+                self.core.timeouts(timeouts);
+                self
+            }
 
             /// Uses this `reqwest::Client` for the connections (proxies, TLS roots).
             pub fn http_client(mut self, client: ::reqwest::Client) -> Self {

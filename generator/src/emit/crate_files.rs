@@ -8,14 +8,21 @@ use quote::quote;
 /// The dependencies the generated code and its runtime use. The checked-in
 /// client's hand-written `Cargo.toml` lists the same.
 pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("backon", "{ version = \"1.6\", default-features = false, features = [\"std\", \"tokio-sleep\"] }"),
     ("base64", "\"0.22\""),
     ("bytes", "\"1\""),
+    ("chrono", "{ version = \"0.4.42\", default-features = false, features = [\"std\", \"serde\"] }"),
+    ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }"),
     ("http", "\"1\""),
+    ("httpdate", "\"1\""),
     ("percent-encoding", "\"2\""),
     ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls-no-provider\"] }"),
+    ("rust_decimal", "{ version = \"1.37\", default-features = false, features = [\"std\", \"serde\"] }"),
     ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }"),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     ("serde_json", "\"1\""),
+    ("tokio", "{ version = \"1\", default-features = false, features = [\"time\"] }"),
+    ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
 ];
 
 /// `Cargo.toml` of a standalone crate. The crate name was validated by

@@ -4,6 +4,7 @@
 //! literals, doc attributes) and every name as an `Ident` made from a name
 //! the naming module produced, never by pasting text into code.
 
+mod api;
 mod client;
 mod crate_files;
 mod operations;
@@ -17,7 +18,7 @@ use quote::quote;
 use crate::config::Layout;
 use crate::model::{Api, TypeKind, TypeRef};
 
-pub use crate_files::{cargo_toml, lib_rs};
+pub use crate_files::{DEPENDENCIES, cargo_toml, lib_rs};
 
 /// What a file becomes: Rust tokens to format, or text that is already final.
 pub enum FileContent {
@@ -37,7 +38,10 @@ pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, Fil
     files.insert("src/generated/mod.rs".to_owned(), FileContent::Rust(root_module(api, &modules)));
     files.insert("src/generated/types.rs".to_owned(), FileContent::Rust(types::emit(&ctx)));
     files.insert("src/generated/client.rs".to_owned(), FileContent::Rust(client::emit(&ctx)));
-    files.insert("src/generated/runtime.rs".to_owned(), FileContent::Verbatim(RUNTIME.to_owned()));
+    files.insert("src/generated/api.rs".to_owned(), FileContent::Rust(api::emit(&ctx)));
+    for (name, text) in RUNTIME {
+        files.insert(format!("src/generated/runtime/{name}"), FileContent::Verbatim((*text).to_owned()));
+    }
     for module in modules {
         let tokens = operations::emit(&ctx, module);
         files.insert(format!("src/generated/{module}.rs"), FileContent::Rust(tokens));
@@ -49,8 +53,19 @@ pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, Fil
     files
 }
 
-/// The hand-written support module every generated crate carries.
-const RUNTIME: &str = include_str!("../../runtime/runtime.rs");
+/// The hand-written support module every generated crate carries, file by file.
+const RUNTIME: &[(&str, &str)] = &[
+    ("codec.rs", include_str!("../../runtime/codec.rs")),
+    ("credentials.rs", include_str!("../../runtime/credentials.rs")),
+    ("error.rs", include_str!("../../runtime/error.rs")),
+    ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("paginate.rs", include_str!("../../runtime/paginate.rs")),
+    ("request.rs", include_str!("../../runtime/request.rs")),
+    ("response.rs", include_str!("../../runtime/response.rs")),
+    ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("transport.rs", include_str!("../../runtime/transport.rs")),
+    ("update.rs", include_str!("../../runtime/update.rs")),
+];
 
 fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
     let mut doc = api.title.trim().to_owned();
@@ -66,11 +81,13 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
         pub mod runtime;
         pub mod types;
+        mod api;
         mod client;
         #(pub mod #module_idents;)*
 
+        pub use api::Api;
         pub use client::{Client, ClientBuilder, Environment #(, #header_constants)*};
-        pub use runtime::{ApiError, Credentials, DecodeError, Error, Response};
+        pub use runtime::{ApiError, Credentials, DecodeError, Error, RequestOptions, Response, RetryPolicy, Timeouts, Update};
     }
 }
 
@@ -108,7 +125,10 @@ pub fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
             let name = ident(name);
             quote!(#types #name)
         }
-        TypeRef::String | TypeRef::Date | TypeRef::DateTime => quote!(::std::string::String),
+        TypeRef::String => quote!(::std::string::String),
+        TypeRef::Decimal => quote!(::rust_decimal::Decimal),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),
         TypeRef::Integer { bits: 32, signed: true } => quote!(i32),
         TypeRef::Integer { bits: 32, signed: false } => quote!(u32),
         TypeRef::Integer { signed: false, .. } => quote!(u64),

@@ -4,12 +4,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc_attrs, ident, rust_type};
-use crate::model::{Field, TypeDef, TypeKind, Variant};
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
 
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let items = ctx.api.types.iter().map(type_def);
     quote! {
         #![doc = " The request and response types of the API."]
+        #![allow(clippy::too_many_arguments)]
         #(#items)*
     }
 }
@@ -20,14 +21,16 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields } => {
-            let fields = fields.iter().map(field);
+            let field_tokens = fields.iter().map(|f| field(f, def.update));
+            let constructor = def.request.then(|| request_constructor(def, fields));
             quote! {
                 #doc
                 #deprecated
                 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
-                    #(#fields)*
+                    #(#field_tokens)*
                 }
+                #constructor
             }
         }
         TypeKind::Enum { variants, fallback } => open_enum(def, &doc, variants, fallback),
@@ -42,29 +45,137 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+/// How a field is declared: plain, `Option`, or `Update` in update bodies.
+#[derive(Clone, Copy, PartialEq)]
+enum Shape {
+    Plain,
+    Nullable,
+    Optional,
+    Update,
+}
+
+fn shape(field: &Field, update: bool) -> Shape {
+    match (field.required, field.nullable) {
+        (true, false) => Shape::Plain,
+        (true, true) => Shape::Nullable,
+        (false, _) if update => Shape::Update,
+        (false, _) => Shape::Optional,
+    }
+}
+
+/// The value type of a field, boxed where the type contains itself.
+fn value_type(field: &Field) -> TokenStream {
+    let ty = rust_type(&field.ty, &TokenStream::new());
+    if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+}
+
+fn declared_type(field: &Field, shape: Shape) -> TokenStream {
+    let ty = value_type(field);
+    match shape {
+        Shape::Plain => ty,
+        Shape::Nullable | Shape::Optional => quote!(::std::option::Option<#ty>),
+        Shape::Update => quote!(super::runtime::Update<#ty>),
+    }
+}
+
+fn field(field: &Field, update: bool) -> TokenStream {
     let doc = doc_attrs(None, field.description.as_deref(), field.example.as_deref());
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&field.name);
-    let mut ty = rust_type(&field.ty, &TokenStream::new());
-    if field.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
-    }
+    let shape = shape(field, update);
+    let ty = declared_type(field, shape);
+
+    let mut serde = Vec::new();
     let wire = &field.wire_name;
-    let rename = (field.name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
-    let (ty, serde) = match (field.required, field.nullable) {
-        (true, false) => (ty, rename.map(|r| quote!(#[serde(#r)]))),
-        (true, true) => (quote!(::std::option::Option<#ty>), rename.map(|r| quote!(#[serde(#r)]))),
-        (false, _) => (
-            quote!(::std::option::Option<#ty>),
-            Some(quote!(#[serde(#rename default, skip_serializing_if = "::std::option::Option::is_none")])),
-        ),
-    };
+    if field.name.trim_start_matches("r#") != wire {
+        serde.push(quote!(rename = #wire));
+    }
+    match shape {
+        Shape::Plain | Shape::Nullable => {}
+        Shape::Optional => serde.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none")),
+        Shape::Update => serde.push(quote!(default, skip_serializing_if = "super::runtime::Update::is_unchanged")),
+    }
+    // Decimals and timestamps travel as strings, through the runtime's codec.
+    if matches!(field.ty, TypeRef::Decimal | TypeRef::DateTime) && !field.boxed {
+        let codec = match shape {
+            Shape::Plain => "super::runtime::codec::as_string",
+            Shape::Nullable | Shape::Optional => "super::runtime::codec::as_string_option",
+            Shape::Update => "super::runtime::codec::as_string_update",
+        };
+        serde.push(quote!(with = #codec));
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #doc
         #deprecated
         #serde
         pub #name: #ty,
+    }
+}
+
+/// `new` with the required fields, and a setter per optional field, for
+/// the types sent as request bodies.
+fn request_constructor(def: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&def.name);
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    for field in fields {
+        let field_name = ident(&field.name);
+        let shape = shape(field, def.update);
+        let value = value_type(field);
+        let (param_ty, convert) = match (&field.ty, field.boxed) {
+            (TypeRef::String, false) => (quote!(impl ::std::convert::Into<::std::string::String>), Some(quote!(#field_name.into()))),
+            (_, true) => (rust_type(&field.ty, &TokenStream::new()), Some(quote!(::std::boxed::Box::new(#field_name)))),
+            _ => (value.clone(), None),
+        };
+        let init = match &convert {
+            Some(convert) => quote!(#field_name: #convert),
+            None => quote!(#field_name),
+        };
+        let convert = convert.unwrap_or_else(|| quote!(#field_name));
+        match shape {
+            Shape::Plain => {
+                params.push(quote!(#field_name: #param_ty));
+                inits.push(init);
+            }
+            Shape::Nullable => {
+                params.push(quote!(#field_name: ::std::option::Option<#value>));
+                inits.push(quote!(#field_name));
+            }
+            Shape::Optional | Shape::Update => {
+                inits.push(quote!(#field_name: ::std::default::Default::default()));
+                if field.name == "new" {
+                    continue;
+                }
+                let wrapped = if shape == Shape::Update {
+                    quote!(super::runtime::Update::Set(#convert))
+                } else {
+                    quote!(::std::option::Option::Some(#convert))
+                };
+                let doc = match shape {
+                    Shape::Update => format!(" Sets `{}`. To clear it, assign `Update::Clear` to the field.", field.wire_name),
+                    _ => format!(" Sets `{}`.", field.wire_name),
+                };
+                setters.push(quote! {
+                    #[doc = #doc]
+                    pub fn #field_name(mut self, #field_name: #param_ty) -> Self {
+                        self.#field_name = #wrapped;
+                        self
+                    }
+                });
+            }
+        }
+    }
+    let doc = format!(" A `{}` with its required fields; set optional ones with the methods below.", def.name);
+    quote! {
+        impl #name {
+            #[doc = #doc]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
     }
 }
 

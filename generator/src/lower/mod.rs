@@ -41,7 +41,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
 
     let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
     let type_names = naming::type_names(&schema_names, &config.renames, &config.manifest_name)?;
-    let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins);
+    let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins, &config.field_types);
     schemas.lower_components()?;
 
     let mut spec_operations = Vec::new();
@@ -71,6 +71,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     }
 
     let names = operation_names(config, &spec_operations, merged)?;
+    let used_parameters = std::cell::RefCell::new(BTreeSet::new());
     let mut operations = Vec::new();
     for (spec, name) in spec_operations.iter().zip(names) {
         let builder = naming::type_name(&name);
@@ -81,6 +82,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             builder: &builder,
             operation: spec.operation,
             client_headers: &held,
+            parameters: &config.parameters,
+            used_parameters: &used_parameters,
         };
         let lowered = lower_operation(&input, &components, &mut schemas, origins)?;
         let module = naming::module_name(spec.operation.tags.first().map_or("default", String::as_str));
@@ -99,11 +102,31 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             body: lowered.body,
             success: lowered.success,
             errors: lowered.errors,
+            pagination: None,
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
 
+    let manifest = &config.manifest_name;
+    if let Some(key) = config.field_types.keys().find(|k| !schemas.used_field_types.contains(*k)) {
+        return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[fields] entry", key: key.clone() });
+    }
+    if let Some(key) = config.parameters.keys().find(|k| !used_parameters.borrow().contains(*k)) {
+        return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[parameters] entry", key: key.clone() });
+    }
+
     schemas.box_recursive_fields();
+    mark_request_types(&operations, &mut schemas.types);
+    if let Some(pagination) = &config.pagination {
+        let mut matched = false;
+        for operation in &mut operations {
+            operation.pagination = paginate(operation, pagination, &schemas.types);
+            matched |= operation.pagination.is_some();
+        }
+        if !matched {
+            return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
+        }
+    }
     let mut warnings = type_names.notes;
     warnings.append(&mut schemas.warnings);
     warnings.sort();
@@ -116,7 +139,64 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         client_headers,
         operations,
         types: schemas.types.into_values().collect(),
+        env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
+    })
+}
+
+/// Marks the types sent as request bodies, and among them those sent with
+/// PUT or PATCH, whose optional fields can then be cleared.
+fn mark_request_types(operations: &[Operation], types: &mut BTreeMap<String, crate::model::TypeDef>) {
+    for operation in operations {
+        let Some(crate::model::RequestBody { ty: crate::model::TypeRef::Named(name), .. }) = &operation.body else { continue };
+        if let Some(def) = types.get_mut(name) {
+            def.request = true;
+            def.update |= matches!(operation.method, Method::Put | Method::Patch);
+        }
+    }
+}
+
+/// The pagination of `operation` when it has the cursor parameter and its
+/// response has the items and the next-cursor fields the manifest names.
+fn paginate(
+    operation: &Operation,
+    pagination: &crate::config::Pagination,
+    types: &BTreeMap<String, crate::model::TypeDef>,
+) -> Option<crate::model::Pagination> {
+    use crate::model::{TypeKind, TypeRef};
+    let cursor = operation.params.iter().find(|p| p.wire_name == pagination.cursor && !p.required)?;
+    let struct_fields = |ty: &TypeRef| match ty {
+        TypeRef::Named(name) => match &types.get(name)?.kind {
+            TypeKind::Struct { fields } => Some(fields.clone()),
+            _ => None,
+        },
+        _ => None,
+    };
+    let page = operation.success_type()?;
+    let fields = struct_fields(page)?;
+    let items = fields.iter().find(|f| f.wire_name == pagination.items && f.required && !f.nullable)?;
+    let TypeRef::Array(item_type) = &items.ty else { return None };
+    let (items_field, item_type) = (items.name.clone(), (**item_type).clone());
+
+    let mut next_cursor = Vec::new();
+    let mut current = fields;
+    let steps: Vec<&str> = pagination.next.split('.').collect();
+    for (index, step) in steps.iter().enumerate() {
+        let field = current.iter().find(|f| f.wire_name == *step)?.clone();
+        next_cursor.push((field.name.clone(), !field.required || field.nullable));
+        if index + 1 == steps.len() {
+            if field.ty != TypeRef::String {
+                return None;
+            }
+        } else {
+            current = struct_fields(&field.ty)?;
+        }
+    }
+    Some(crate::model::Pagination {
+        cursor_param: cursor.name.clone(),
+        items_field,
+        item_type,
+        next_cursor,
     })
 }
 

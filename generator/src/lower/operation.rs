@@ -64,6 +64,9 @@ pub struct OperationInput<'o> {
     pub operation: &'o openapiv3::Operation,
     /// Lower-cased names of header parameters the client holds.
     pub client_headers: &'o [String],
+    pub parameters: &'o std::collections::BTreeMap<String, crate::config::ParameterOverride>,
+    /// The `parameters` overrides that matched a parameter.
+    pub used_parameters: &'o std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 pub fn lower_operation(
@@ -96,10 +99,30 @@ pub fn lower_operation(
         }
         let context = format!("{builder}{}", naming::type_name(&data.name));
         let place = Place::Operation { path, method: method_key, pointer: format!("{pointer}/schema") };
-        let ty = match &data.format {
-            ParameterSchemaOrContent::Schema(schema) => schemas.type_ref(schema, &context, &place)?,
-            ParameterSchemaOrContent::Content(_) => TypeRef::Json,
+        let (mut ty, mut minimum, mut maximum) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                let (minimum, maximum) = integer_range(schema);
+                (schemas.type_ref(schema, &context, &place)?, minimum, maximum)
+            }
+            ParameterSchemaOrContent::Content(_) => (TypeRef::Json, None, None),
         };
+        if let Some(overridden) = input.parameters.get(&data.name) {
+            input.used_parameters.borrow_mut().insert(data.name.clone());
+            if !overridden.values.is_empty() {
+                ty = schemas.parameter_enum(&data.name, &overridden.values);
+            }
+            if overridden.minimum.is_some() || overridden.maximum.is_some() {
+                if !matches!(ty, TypeRef::Integer { .. }) {
+                    return Err(Error::Invalid {
+                        location: at(&pointer),
+                        message: format!("[parameters.{}] gives a range, but the parameter is not an integer", data.name),
+                        help: "remove minimum and maximum from the entry".to_owned(),
+                    });
+                }
+                minimum = overridden.minimum.or(minimum);
+                maximum = overridden.maximum.or(maximum);
+            }
+        }
         params.push(Param {
             wire_name: data.name.clone(),
             name: naming::unique(naming::field_name(&data.name), &mut names),
@@ -107,6 +130,8 @@ pub fn lower_operation(
             required: data.required || location == ParamLocation::Path,
             ty,
             description: data.description.clone(),
+            minimum,
+            maximum,
         });
     }
 
@@ -170,6 +195,20 @@ pub fn lower_operation(
     errors.sort_by(|a, b| a.status.cmp(&b.status));
 
     Ok(Lowered { params, path_segments, body, success, errors })
+}
+
+/// The inclusive range of an integer schema, when it states one.
+fn integer_range(schema: &ReferenceOr<openapiv3::Schema>) -> (Option<i64>, Option<i64>) {
+    match schema {
+        ReferenceOr::Item(openapiv3::Schema {
+            schema_kind: openapiv3::SchemaKind::Type(openapiv3::Type::Integer(integer)),
+            ..
+        }) => (
+            integer.minimum.map(|m| if integer.exclusive_minimum { m.saturating_add(1) } else { m }),
+            integer.maximum.map(|m| if integer.exclusive_maximum { m.saturating_sub(1) } else { m }),
+        ),
+        _ => (None, None),
+    }
 }
 
 fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {

@@ -10,6 +10,7 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+use crate::config::FieldType;
 use crate::error::{Error, Result};
 use crate::merge::Origins;
 use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
@@ -40,6 +41,9 @@ pub struct SchemaLowerer<'a> {
     names: &'a BTreeMap<String, String>,
     origins: &'a Origins<'a>,
     taken: BTreeSet<String>,
+    field_types: &'a BTreeMap<String, FieldType>,
+    /// The `field_types` keys that matched a field.
+    pub used_field_types: BTreeSet<String>,
     pub types: BTreeMap<String, TypeDef>,
     pub warnings: Vec<String>,
 }
@@ -69,11 +73,14 @@ impl<'a> SchemaLowerer<'a> {
         components: &'a IndexMap<String, ReferenceOr<Schema>>,
         names: &'a BTreeMap<String, String>,
         origins: &'a Origins<'a>,
+        field_types: &'a BTreeMap<String, FieldType>,
     ) -> Self {
         SchemaLowerer {
             components,
             names,
             origins,
+            field_types,
+            used_field_types: BTreeSet::new(),
             taken: names.values().cloned().collect(),
             types: BTreeMap::new(),
             warnings: Vec::new(),
@@ -220,6 +227,7 @@ impl<'a> SchemaLowerer<'a> {
                     let field_place = place.child(&format!("/properties/{}", crate::locate::escape_pointer_token(wire)));
                     let context = format!("{name}{}", naming::type_name(wire));
                     let ty = self.node_type(node(property), &context, &field_place)?;
+                    let ty = self.field_type_override(wire_name, wire, ty, &field_place)?;
                     let (description, example, nullable, deprecated) = match property {
                         ReferenceOr::Item(p) => (
                             p.schema_data.description.clone(),
@@ -251,6 +259,44 @@ impl<'a> SchemaLowerer<'a> {
         Ok(def)
     }
 
+    /// The type the manifest chose for the string field `schema.field`
+    /// (`*.field` matches the field in every schema), or `ty` unchanged.
+    fn field_type_override(&mut self, schema: &str, field: &str, ty: TypeRef, place: &Place<'_>) -> Result<TypeRef> {
+        let exact = format!("{schema}.{field}");
+        let wildcard = format!("*.{field}");
+        let Some((key, chosen)) = [exact, wildcard].into_iter().find_map(|k| self.field_types.get(&k).map(|t| (k, *t))) else {
+            return Ok(ty);
+        };
+        self.used_field_types.insert(key.clone());
+        if ty != TypeRef::String {
+            return Err(Error::Invalid {
+                location: self.location(place),
+                message: format!("[fields] {key:?} makes this field a {chosen:?}, but the spec does not declare it a plain string"),
+                help: "name the schema in the key (\"Schema.field\") so it matches only string fields, or remove the entry".to_owned(),
+            });
+        }
+        Ok(match chosen {
+            FieldType::Decimal => TypeRef::Decimal,
+            FieldType::Date => TypeRef::Date,
+            FieldType::DateTime => TypeRef::DateTime,
+        })
+    }
+
+    /// A string enum type for a parameter the manifest gives values to,
+    /// shared by every operation that has the parameter.
+    pub fn parameter_enum(&mut self, wire: &str, values: &[String]) -> TypeRef {
+        let base = naming::type_name(wire);
+        let existing = self.types.get(&base).filter(|d| d.wire_name == wire);
+        if existing.is_some() {
+            return TypeRef::Named(base);
+        }
+        let name = naming::unique(base, &mut self.taken);
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let def = named(name.clone(), wire, None, enum_kind(&values));
+        self.types.insert(name.clone(), def);
+        TypeRef::Named(name)
+    }
+
     /// Boxes the fields through which a struct contains itself.
     pub fn box_recursive_fields(&mut self) {
         let direct: BTreeMap<String, Vec<String>> = self
@@ -272,7 +318,16 @@ impl<'a> SchemaLowerer<'a> {
 }
 
 fn named(name: String, wire_name: &str, description: Option<String>, kind: TypeKind) -> TypeDef {
-    TypeDef { name, wire_name: wire_name.to_owned(), description, example: None, deprecated: false, kind }
+    TypeDef {
+        name,
+        wire_name: wire_name.to_owned(),
+        description,
+        example: None,
+        deprecated: false,
+        request: false,
+        update: false,
+        kind,
+    }
 }
 
 fn enum_kind(values: &[&str]) -> TypeKind {

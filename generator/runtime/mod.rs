@@ -1,0 +1,23 @@
+//! Support code every generated client shares. It knows HTTP, credentials,
+//! retries, pagination and errors, and nothing about any particular API.
+
+pub mod codec;
+mod credentials;
+mod error;
+mod paginate;
+mod request;
+mod response;
+mod retry;
+mod transport;
+mod update;
+
+pub use bytes::Bytes;
+pub use credentials::Credentials;
+pub use error::{ApiError, DecodeError, Error};
+pub use http::{HeaderMap, Method, StatusCode};
+pub use paginate::paginate;
+pub use request::{Request, RequestOptions, path_segment};
+pub use response::{RawResponse, Response};
+pub use retry::RetryPolicy;
+pub use transport::{Core, CoreBuilder, Timeouts};
+pub use update::Update;

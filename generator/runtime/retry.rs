@@ -1,0 +1,123 @@
+//! When a failed attempt is tried again, and after how long.
+
+use std::time::{Duration, SystemTime};
+
+use super::{Error, Method, StatusCode};
+
+/// How calls are retried: exponential backoff with jitter, a bounded number
+/// of retries, and the server's `Retry-After` honoured up to a cap.
+///
+/// Retried are connection failures, timeouts and the statuses 408, 429, 502,
+/// 503 and 504, plus 500 for `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE`.
+/// A `POST` or `PATCH` is re-sent only when it never reached the server
+/// (the connection could not be made), unless
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt; 0 turns retrying off.
+    pub max_retries: usize,
+    /// The wait before the first retry; it doubles with each retry.
+    pub initial_backoff: Duration,
+    /// The longest wait between two attempts.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` waited for; an answer asking for more is
+    /// returned to the caller instead.
+    pub max_retry_after: Duration,
+    /// Re-send `POST` and `PATCH` requests too (only safe when the server
+    /// deduplicates them, for example by an idempotency key).
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_retries: 2,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// No retries at all.
+    pub fn never() -> Self {
+        RetryPolicy { max_retries: 0, ..RetryPolicy::default() }
+    }
+
+    pub fn max_retries(mut self, retries: usize) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max;
+        self
+    }
+
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.max_retry_after = cap;
+        self
+    }
+
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// Whether a failed attempt may be tried again, and the wait the server
+    /// asked for (`Retry-After`), if any.
+    pub(crate) fn decide(&self, method: &Method, error: &Error) -> (bool, Option<Duration>) {
+        let idempotent = self.retry_non_idempotent
+            || matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE);
+        match error {
+            // The request never left: re-sending cannot duplicate it.
+            Error::Transport(e) if e.is_connect() => (true, None),
+            Error::Transport(e) if e.is_builder() || e.is_redirect() => (false, None),
+            Error::Transport(_) => (idempotent, None),
+            Error::Api(e) => {
+                let status = e.status();
+                let transient = matches!(
+                    status,
+                    StatusCode::REQUEST_TIMEOUT
+                        | StatusCode::TOO_MANY_REQUESTS
+                        | StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                ) || status == StatusCode::INTERNAL_SERVER_ERROR;
+                if !transient || !idempotent {
+                    return (false, None);
+                }
+                match e.headers().get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after) {
+                    Some(wait) if wait > self.max_retry_after => (false, None),
+                    wait => (true, wait),
+                }
+            }
+            Error::Decode(_) | Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) => (false, None),
+        }
+    }
+}
+
+/// `Retry-After` as seconds (`120`) or as an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

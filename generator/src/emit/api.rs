@@ -1,0 +1,53 @@
+//! `api.rs`: the [`Api`] trait, one method per operation, implemented by
+//! `Client`. Code written against the trait can be tested with any other
+//! implementation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{request_name, success_type};
+use super::{Context, doc_lines, ident};
+
+pub fn emit(ctx: &Context<'_>) -> TokenStream {
+    let operations = &ctx.api.operations;
+    let signatures: Vec<TokenStream> = operations
+        .iter()
+        .map(|op| {
+            let name = ident(&op.name);
+            let module = ident(&op.module);
+            let request = request_name(op);
+            let output = success_type(op);
+            quote! {
+                fn #name(&self, request: super::#module::#request)
+                    -> impl ::std::future::Future<Output = ::std::result::Result<super::Response<#output>, super::Error>> + ::std::marker::Send
+            }
+        })
+        .collect();
+    let docs = operations.iter().map(|op| {
+        let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&op.path);
+        doc_lines(&format!("{summary}\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")))
+    });
+    let bodies = operations.iter().map(|op| {
+        let name = ident(&op.name);
+        let module = ident(&op.module);
+        quote!({ super::#module::#name(&self.core, request) })
+    });
+    let trait_signatures = signatures.clone();
+    quote! {
+        #![doc = " The API as a trait, so that code using it can be tested without a server."]
+
+        /// Every operation of the API. [`Client`](super::Client) implements it
+        /// over HTTP; implement it yourself to stand in for the API in tests.
+        ///
+        /// Each method takes the operation's request struct and returns the
+        /// full response. The request builders (`client.list_…(…)`) work with
+        /// any implementation through their `new` function.
+        pub trait Api: ::std::marker::Send + ::std::marker::Sync {
+            #(#docs #trait_signatures;)*
+        }
+
+        impl Api for super::Client {
+            #(#signatures #bodies)*
+        }
+    }
+}
