@@ -44,6 +44,15 @@ pub fn model(config: &Config, inputs: &[SpecInput]) -> Result<model::Api> {
     lower::lower(config, &merged)
 }
 
+/// The merged API as one OpenAPI document, for tools that read specs (mock
+/// servers, linters).
+pub fn merged_spec(config: &Config, inputs: &[SpecInput]) -> Result<serde_json::Value> {
+    config.validate()?;
+    let documents = inputs.iter().map(load::load).collect::<Result<Vec<_>>>()?;
+    let merged = merge::merge(config, inputs, documents)?;
+    serde_json::to_value(&merged.api).map_err(|e| Error::Config(format!("the merged document could not be written as JSON: {e}")))
+}
+
 /// The whole pipeline. Inputs may come in any order: the output is the same.
 pub fn generate(config: &Config, inputs: &[SpecInput]) -> Result<Output> {
     let model = model(config, inputs)?;

@@ -2,6 +2,7 @@
 //! generator are built once.
 
 mod checked_in;
+mod client_features;
 mod client_wire;
 mod errors;
 mod fixtures;
