@@ -38,19 +38,19 @@ pub struct Output {
 
 /// Parses, merges and lowers the specs into the model.
 pub fn model(config: &Config, inputs: &[SpecInput]) -> Result<model::Api> {
+    lower::lower(config, &merged(config, inputs)?)
+}
+
+fn merged<'a>(config: &Config, inputs: &'a [SpecInput]) -> Result<merge::Merged<'a>> {
     config.validate()?;
     let documents = inputs.iter().map(load::load).collect::<Result<Vec<_>>>()?;
-    let merged = merge::merge(config, inputs, documents)?;
-    lower::lower(config, &merged)
+    merge::merge(config, inputs, documents)
 }
 
 /// The merged API as one OpenAPI document, for tools that read specs (mock
 /// servers, linters).
 pub fn merged_spec(config: &Config, inputs: &[SpecInput]) -> Result<serde_json::Value> {
-    config.validate()?;
-    let documents = inputs.iter().map(load::load).collect::<Result<Vec<_>>>()?;
-    let merged = merge::merge(config, inputs, documents)?;
-    serde_json::to_value(&merged.api).map_err(|e| Error::Config(format!("the merged document could not be written as JSON: {e}")))
+    serde_json::to_value(&merged(config, inputs)?.api).map_err(|e| Error::Config(format!("the merged document could not be written as JSON: {e}")))
 }
 
 /// The whole pipeline. Inputs may come in any order: the output is the same.
