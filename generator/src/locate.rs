@@ -15,13 +15,39 @@ use crate::error::Location;
 /// The location of `pointer` in `input`; line and column are left empty when
 /// the pointer cannot be followed (the error still names file and pointer).
 pub fn locate(input: &SpecInput, pointer: &str) -> Location {
+    let tree = parse(&input.text);
+    located(input, tree.as_ref(), pointer)
+}
+
+/// Locates many pointers in the same files, parsing each file only once:
+/// for runs that report many warnings.
+#[derive(Default)]
+pub struct Locator {
+    trees: std::cell::RefCell<std::collections::BTreeMap<String, std::rc::Rc<Option<Node>>>>,
+}
+
+impl Locator {
+    pub fn locate(&self, input: &SpecInput, pointer: &str) -> Location {
+        let tree = {
+            let mut trees = self.trees.borrow_mut();
+            trees.entry(input.name.clone()).or_insert_with(|| std::rc::Rc::new(parse(&input.text))).clone()
+        };
+        located(input, tree.as_ref().as_ref(), pointer)
+    }
+}
+
+fn located(input: &SpecInput, tree: Option<&Node>, pointer: &str) -> Location {
     let mut location = Location::file(&input.name);
     location.pointer = Some(pointer.to_owned());
-    if let Some((line, column)) = find(&input.text, pointer) {
+    if let Some((line, column)) = tree.and_then(|tree| find(tree, pointer)) {
         location.line = Some(line);
         location.column = Some(column);
     }
     location
+}
+
+fn parse(text: &str) -> Option<Node> {
+    serde_saphyr::from_str(text).ok()
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).
@@ -33,9 +59,8 @@ pub fn unescape_pointer_token(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-fn find(text: &str, pointer: &str) -> Option<(u64, u64)> {
-    let root: Node = serde_saphyr::from_str(text).ok()?;
-    let mut node = &root;
+fn find(root: &Node, pointer: &str) -> Option<(u64, u64)> {
+    let mut node = root;
     let tokens = pointer.strip_prefix('/').map(|rest| rest.split('/'));
     for token in tokens.into_iter().flatten() {
         let token = unescape_pointer_token(token);
@@ -48,7 +73,7 @@ fn find(text: &str, pointer: &str) -> Option<(u64, u64)> {
     (node.line > 0).then_some((node.line, node.column))
 }
 
-struct Node {
+pub struct Node {
     line: u64,
     column: u64,
     kind: Kind,

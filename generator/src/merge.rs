@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::config::{Config, SpecInput};
 use crate::error::{Error, Location, Result};
 use crate::load::Document;
-use crate::locate::{escape_pointer_token, locate};
+use crate::locate::{Locator, escape_pointer_token};
 
 /// The merged API together with where each part came from.
 pub struct Merged<'a> {
@@ -28,12 +28,13 @@ pub struct Origins<'a> {
     inputs: BTreeMap<&'a str, &'a SpecInput>,
     operations: BTreeMap<(String, String), &'a str>,
     components: BTreeMap<(&'static str, String), &'a str>,
+    locator: Locator,
 }
 
 impl Origins<'_> {
     fn at(&self, file: Option<&str>, pointer: String) -> Location {
         match file.and_then(|f| self.inputs.get(f)) {
-            Some(input) => locate(input, &pointer),
+            Some(input) => self.locator.locate(input, &pointer),
             None => Location { file: "<merged spec>".to_owned(), line: None, column: None, pointer: Some(pointer) },
         }
     }
@@ -64,6 +65,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
         inputs: inputs.iter().map(|i| (i.name.as_str(), i)).collect(),
         operations: BTreeMap::new(),
         components: BTreeMap::new(),
+        locator: Locator::default(),
     };
     let file_of = |name: &str| -> &'a str {
         inputs.iter().find(|i| i.name == name).map_or("", |i| i.name.as_str())
