@@ -20,6 +20,7 @@ pub mod manifest;
 pub mod merge;
 pub mod model;
 pub mod naming;
+pub mod openapi31;
 pub mod render;
 
 use std::collections::BTreeMap;

@@ -1,11 +1,12 @@
-//! Files → OpenAPI documents: parse YAML or JSON, check the OpenAPI version,
-//! and read the document into `openapiv3` types, with every error located.
+//! Files → OpenAPI documents: parse YAML or JSON, check the OpenAPI version
+//! (3.1 is rewritten into 3.0 first), and read the document into `openapiv3`
+//! types, with every error located.
 
 use openapiv3::OpenAPI;
 
 use crate::config::SpecInput;
 use crate::error::{Error, Location, Result};
-use crate::locate;
+use crate::{locate, openapi31};
 
 /// One parsed spec file.
 #[derive(Debug, Clone)]
@@ -13,13 +14,29 @@ pub struct Document {
     pub name: String,
     pub version: Option<String>,
     pub api: OpenAPI,
+    /// What reading the file left out, as "<file>: <pointer>: <what>": the
+    /// parts of an OpenAPI 3.1 document that 3.0 cannot say.
+    pub notes: Vec<String>,
+}
+
+/// The OpenAPI editions the generator reads.
+enum Edition {
+    V30,
+    /// Rewritten into 3.0 before it is read ([`openapi31`]).
+    V31,
 }
 
 pub fn load(input: &SpecInput) -> Result<Document> {
-    let value = parse_text(input)?;
-    check_version(input, &value)?;
+    let mut value = parse_text(input)?;
+    let notes = match check_version(input, &value)? {
+        Edition::V30 => Vec::new(),
+        Edition::V31 => openapi31::downgrade(&mut value)
+            .into_iter()
+            .map(|note| format!("{}: {}: {}", input.name, if note.pointer.is_empty() { "#" } else { &note.pointer }, note.what))
+            .collect(),
+    };
     let api = read_openapi(input, &value)?;
-    Ok(Document { name: input.name.clone(), version: input.version.clone(), api })
+    Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes })
 }
 
 fn is_json(input: &SpecInput) -> bool {
@@ -44,7 +61,10 @@ fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
             message: format!("invalid JSON: {}", strip_position(&e.to_string())),
         })
     } else {
-        serde_saphyr::from_str(&input.text).map_err(|e| {
+        // OpenAPI 3 specs are YAML 1.2, where `y`, `no` or `on` are strings (a
+        // property named `y` in a `required` list, say), not YAML 1.1 booleans.
+        let options = serde_saphyr::options! { strict_booleans: true };
+        serde_saphyr::from_str_with_options(&input.text, options).map_err(|e| {
             let at = e.location();
             Error::Syntax {
                 location: Location {
@@ -59,7 +79,7 @@ fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
     }
 }
 
-fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<()> {
+fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<Edition> {
     let location = |pointer: &str| locate::locate(input, pointer);
     let Some(object) = value.as_object() else {
         return Err(Error::Schema {
@@ -82,12 +102,15 @@ fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<()> {
     };
     let version = scalar_text(version);
     if version.starts_with("3.0.") || version == "3.0" {
-        return Ok(());
+        return Ok(Edition::V30);
     }
-    let help = if version.starts_with("3.1") {
-        "OpenAPI 3.1 documents are not read yet (their `type: [T, \"null\"]`, `const` and webhooks would be silently lost); use the 3.0 edition of the spec"
+    if openapi31::is_openapi31(&version) {
+        return Ok(Edition::V31);
+    }
+    let help = if version.starts_with("3.") {
+        "this OpenAPI version is not read yet; use the 3.1 or 3.0 edition of the spec"
     } else {
-        "only OpenAPI 3.0.x documents are supported"
+        "only OpenAPI 3.0.x and 3.1.x documents are supported"
     };
     Err(Error::UnsupportedVersion { location: location("/openapi"), found: version, help })
 }

@@ -210,7 +210,12 @@ pub struct TypeDef {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum TypeKind {
-    Struct { fields: Vec<Field> },
+    /// An object; `additional` is the value type of properties beyond the
+    /// declared ones, when the schema allows them.
+    Struct { fields: Vec<Field>, additional: Option<TypeRef> },
+    /// One of several types (oneOf / anyOf). With a discriminator, the
+    /// variant is chosen by that property's value; without, by trying each.
+    Union { variants: Vec<UnionVariant>, discriminator: Option<String> },
     /// A string enum that keeps values it does not know.
     Enum { variants: Vec<Variant>, fallback: String },
     /// A named schema that is another type (`type Foo = Vec<Bar>`).
@@ -228,7 +233,19 @@ pub struct Field {
     pub boxed: bool,
     pub description: Option<String>,
     pub example: Option<String>,
+    /// The server's default, as JSON text, for the docs.
+    pub default: Option<String>,
     pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    /// Boxed because the variant's type contains the union.
+    pub boxed: bool,
+    /// The discriminator values that select this variant.
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

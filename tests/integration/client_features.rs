@@ -3,6 +3,7 @@
 //! test against, credentials that never leak, and traces.
 
 use std::str::FromStr;
+use std::future::IntoFuture;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -376,26 +377,44 @@ impl tracing::field::Visit for FieldText<'_> {
     }
 }
 
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for SpanRecorder {
-    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, _: &tracing::span::Id, _: tracing_subscriber::layer::Context<'_, S>) {
-        let mut text = format!("{} ", attrs.metadata().name());
+impl<S> tracing_subscriber::Layer<S> for SpanRecorder
+where
+    S: tracing::Subscriber + for<'l> tracing_subscriber::registry::LookupSpan<'l>,
+{
+    fn on_new_span(&self, attrs: &tracing::span::Attributes<'_>, id: &tracing::span::Id, ctx: tracing_subscriber::layer::Context<'_, S>) {
+        let parent = ctx.span(id).and_then(|span| span.parent()).map(|parent| parent.name().to_owned()).unwrap_or_default();
+        let mut text = format!("{id:?} parent={parent} {} ", attrs.metadata().name());
         attrs.record(&mut FieldText(&mut text));
         self.0.lock().map(|mut spans| spans.push(text)).unwrap_or_default();
     }
 
-    fn on_record(&self, _: &tracing::span::Id, values: &tracing::span::Record<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        let mut text = String::from("record ");
+    fn on_record(&self, id: &tracing::span::Id, values: &tracing::span::Record<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        let mut text = format!("{id:?} record ");
         values.record(&mut FieldText(&mut text));
         self.0.lock().map(|mut spans| spans.push(text)).unwrap_or_default();
     }
 }
 
+/// One recorder for the whole test binary, installed as the global default:
+/// a thread-local subscriber races with other tests over tracing's callsite
+/// interest cache.
+fn span_recorder() -> &'static SpanRecorder {
+    static RECORDER: std::sync::OnceLock<SpanRecorder> = std::sync::OnceLock::new();
+    RECORDER.get_or_init(|| {
+        use tracing_subscriber::layer::SubscriberExt;
+        let recorder = SpanRecorder::default();
+        let subscriber = tracing_subscriber::registry().with(recorder.clone());
+        if tracing::subscriber::set_global_default(subscriber).is_err() {
+            panic!("another global tracing subscriber is installed");
+        }
+        recorder
+    })
+}
+
 #[tokio::test]
 async fn each_request_has_a_span_without_secrets() {
-    use tracing_subscriber::layer::SubscriberExt;
-    let recorder = SpanRecorder::default();
-    let subscriber = tracing_subscriber::registry().with(recorder.clone());
-    let _guard = tracing::subscriber::set_default(subscriber);
+    use tracing::Instrument;
+    let recorder = span_recorder();
 
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
@@ -405,13 +424,21 @@ async fn each_request_has_a_span_without_secrets() {
         .retry_policy(quick_retries(2))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    client.list_line_item_groups("inv_9").await.unwrap_or_else(|e| panic!("{e}"));
+    // A parent span singles out this test's request among other tests' spans.
+    let marker = tracing::info_span!("span_test_marker");
+    client.list_line_item_groups("inv_9").into_future().instrument(marker).await.unwrap_or_else(|e| panic!("{e}"));
 
-    let text = recorder.0.lock().map(|s| s.join("\n")).unwrap_or_default();
-    assert!(text.contains("http_request"), "{text}");
+    let lines = recorder.0.lock().map(|s| s.clone()).unwrap_or_default();
+    let Some(opening) = lines.iter().find(|l| l.contains("parent=span_test_marker http_request")) else {
+        panic!("no request span under the marker in:\n{}", lines.join("\n"))
+    };
+    let id = opening.split(' ').next().unwrap_or_default().to_owned();
+    let text: Vec<&String> = lines.iter().filter(|l| l.split(' ').next() == Some(id.as_str())).collect();
+    let text = text.iter().map(|l| l.as_str()).collect::<Vec<_>>().join("\n");
     assert!(text.contains("http.request.method=GET"), "{text}");
     assert!(text.contains("http.route=\"/invoices/{invoice}/line-item-groups\""), "{text}");
     assert!(text.contains("attempts=2"), "{text}");
     assert!(text.contains("http.response.status_code=200"), "{text}");
-    assert!(!text.contains("span-secret") && !text.contains("inv_9"), "{text}");
+    let everything = lines.join("\n");
+    assert!(!everything.contains("span-secret") && !everything.contains("inv_9"), "{everything}");
 }

@@ -68,7 +68,7 @@ fn prefer_picks_the_winning_version_of_a_conflicting_component() {
     let config = Config::new("fixture").prefer("Thing", "v2");
     let model = generator::model(&config, &files).unwrap_or_else(|e| panic!("{e}"));
     let thing = model.types.iter().find(|t| t.name == "Thing").unwrap_or_else(|| panic!("no Thing"));
-    let generator::model::TypeKind::Struct { fields } = &thing.kind else { panic!("Thing is not a struct") };
+    let generator::model::TypeKind::Struct { fields, .. } = &thing.kind else { panic!("Thing is not a struct") };
     let names: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
     assert_eq!(names, ["id", "size"], "the v2 definition should win");
 }

@@ -2,7 +2,7 @@
 // Sources: specs/invoices.2024-07-30.create-line-item-group.transcribed.yaml, specs/invoices.2024-07-30.list-line-item-groups.yaml, specs/invoices.2024-07-30.update-line-item.yaml, specs/invoices.latest.update-line-item-group.yaml
 
 //! The request and response types of the API.
-#![allow(clippy::too_many_arguments)]
+#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
 /// Example:
 /// ```json
 /// {

@@ -4,13 +4,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc_attrs, ident, rust_type};
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let items = ctx.api.types.iter().map(type_def);
     quote! {
         #![doc = " The request and response types of the API."]
-        #![allow(clippy::too_many_arguments)]
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
         #(#items)*
     }
 }
@@ -20,19 +20,30 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields } => {
+        TypeKind::Struct { fields, additional } => {
             let field_tokens = fields.iter().map(|f| field(f, def.update));
-            let constructor = def.request.then(|| request_constructor(def, fields));
+            let additional_field = additional.as_ref().map(|value| {
+                let name = additional_field_name(fields);
+                let value = rust_type(value, &TokenStream::new());
+                quote! {
+                    /// Properties beyond the declared ones.
+                    #[serde(flatten)]
+                    pub #name: ::std::collections::BTreeMap<::std::string::String, #value>,
+                }
+            });
+            let constructor = def.request.then(|| request_constructor(def, fields, additional.is_some()));
             quote! {
                 #doc
                 #deprecated
                 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
                     #(#field_tokens)*
+                    #additional_field
                 }
                 #constructor
             }
         }
+        TypeKind::Union { variants, discriminator } => union(def, &doc, variants, discriminator.as_deref()),
         TypeKind::Enum { variants, fallback } => open_enum(def, &doc, variants, fallback),
         TypeKind::Alias { target } => {
             let target = rust_type(target, &TokenStream::new());
@@ -79,7 +90,15 @@ fn declared_type(field: &Field, shape: Shape) -> TokenStream {
 }
 
 fn field(field: &Field, update: bool) -> TokenStream {
-    let doc = doc_attrs(None, field.description.as_deref(), field.example.as_deref());
+    let mut description = field.description.clone();
+    if let Some(default) = &field.default {
+        let line = format!("Defaults to `{}` when not sent.", default.replace('`', "'"));
+        description = Some(match description {
+            Some(d) => format!("{d}\n\n{line}"),
+            None => line,
+        });
+    }
+    let doc = doc_attrs(None, description.as_deref(), field.example.as_deref());
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&field.name);
     let shape = shape(field, update);
@@ -115,7 +134,16 @@ fn field(field: &Field, update: bool) -> TokenStream {
 
 /// `new` with the required fields, and a setter per optional field, for
 /// the types sent as request bodies.
-fn request_constructor(def: &TypeDef, fields: &[Field]) -> TokenStream {
+/// The name of the map holding undeclared properties, clear of the fields.
+fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
+    let mut name = "additional_properties".to_owned();
+    while fields.iter().any(|f| f.name == name) {
+        name.push('_');
+    }
+    ident(&name)
+}
+
+fn request_constructor(def: &TypeDef, fields: &[Field], additional: bool) -> TokenStream {
     let name = ident(&def.name);
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -166,6 +194,10 @@ fn request_constructor(def: &TypeDef, fields: &[Field]) -> TokenStream {
                 });
             }
         }
+    }
+    if additional {
+        let name = additional_field_name(fields);
+        inits.push(quote!(#name: ::std::default::Default::default()));
     }
     let doc = format!(" A `{}` with its required fields; set optional ones with the methods below.", def.name);
     quote! {
@@ -240,6 +272,59 @@ fn open_enum(def: &TypeDef, doc: &TokenStream, variants: &[Variant], fallback: &
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+/// oneOf / anyOf as an enum. Without a discriminator serde tries each
+/// variant in turn; with one, the property's value picks the variant, and a
+/// value this client does not know is kept whole in `Unknown`.
+fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+    let name = ident(&def.name);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = variants
+        .iter()
+        .map(|v| {
+            let ty = rust_type(&v.ty, &TokenStream::new());
+            if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+        })
+        .collect();
+    let Some(property) = discriminator else {
+        return quote! {
+            #doc
+            #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#names(#types),)*
+            }
+        };
+    };
+    let mut taken: std::collections::BTreeSet<String> = variants.iter().map(|v| v.name.clone()).collect();
+    let fallback = ident(&crate::naming::unique("Unknown".to_owned(), &mut taken));
+    let arms = variants.iter().zip(&names).map(|(variant, variant_name)| {
+        let tags = &variant.tags;
+        let wrap = if variant.boxed { quote!(|v| Self::#variant_name(::std::boxed::Box::new(v))) } else { quote!(Self::#variant_name) };
+        quote!(#(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),)
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#names(#types),)*
+            /// A variant this client does not know yet, kept whole.
+            #fallback(::serde_json::Value),
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize<'de>>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(::std::borrow::ToOwned::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    _ => ::std::result::Result::Ok(Self::#fallback(value)),
+                }
             }
         }
     }

@@ -167,7 +167,7 @@ fn paginate(
     let cursor = operation.params.iter().find(|p| p.wire_name == pagination.cursor && !p.required)?;
     let struct_fields = |ty: &TypeRef| match ty {
         TypeRef::Named(name) => match &types.get(name)?.kind {
-            TypeKind::Struct { fields } => Some(fields.clone()),
+            TypeKind::Struct { fields, .. } => Some(fields.clone()),
             _ => None,
         },
         _ => None,

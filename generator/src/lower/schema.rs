@@ -6,14 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, IntegerFormat, NumberFormat, ObjectType, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 
 use crate::config::FieldType;
 use crate::error::{Error, Result};
 use crate::merge::Origins;
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -141,13 +141,13 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn inline(&mut self, schema: &Schema, context: &str, place: &Place<'_>) -> Result<TypeRef> {
+        if self.needs_definition(schema) {
+            let name = naming::unique(naming::type_name(context), &mut self.taken);
+            let def = self.define(name.clone(), context, schema, place)?;
+            self.types.insert(name.clone(), def);
+            return Ok(TypeRef::Named(name));
+        }
         Ok(match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
-                let name = naming::unique(naming::type_name(context), &mut self.taken);
-                let def = self.define(name.clone(), context, schema, place)?;
-                self.types.insert(name.clone(), def);
-                TypeRef::Named(name)
-            }
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
@@ -162,35 +162,130 @@ impl<'a> SchemaLowerer<'a> {
                 _ => TypeRef::Float { bits: 64 },
             },
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
-            SchemaKind::Type(Type::Array(array)) => match &array.items {
-                Some(items) => {
-                    let item = self.node_type(node(items), &format!("{context}Item"), &place.child("/items"))?;
-                    TypeRef::Array(Box::new(item))
+            SchemaKind::Type(Type::Array(array)) => self.array_type(array.items.as_ref(), context, place)?,
+            SchemaKind::Any(any) if any.items.is_some() => self.array_type(any.items.as_ref(), context, place)?,
+            SchemaKind::Type(Type::Object(object)) => self.map_type(object.additional_properties.as_ref(), context, place)?,
+            SchemaKind::Any(any) if any.additional_properties.is_some() => {
+                self.map_type(any.additional_properties.as_ref(), context, place)?
+            }
+            SchemaKind::AllOf { all_of } => match self.single_member(all_of) {
+                Some((index, inner)) => self.type_ref(inner, context, &place.child(&format!("/allOf/{index}")))?,
+                None => self.unsupported(place, "this allOf mixes types that cannot be merged into one"),
+            },
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                match members.as_slice() {
+                    [only] => self.type_ref(only, context, &place.child(&format!("/{keyword}/0")))?,
+                    _ => TypeRef::Json,
                 }
-                None => TypeRef::Array(Box::new(TypeRef::Json)),
-            },
-            SchemaKind::Type(Type::Object(object)) if object.properties.is_empty() => {
-                self.map_type(object.additional_properties.as_ref(), context, place)?
             }
-            SchemaKind::Type(Type::Object(_)) => {
-                let name = naming::unique(naming::type_name(context), &mut self.taken);
-                let def = self.define(name.clone(), context, schema, place)?;
-                self.types.insert(name.clone(), def);
-                TypeRef::Named(name)
-            }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match all_of.first() {
-                Some(inner) => self.type_ref(inner, context, &place.child("/allOf/0"))?,
-                None => TypeRef::Json,
-            },
-            SchemaKind::Any(any) if any.properties.is_empty() && any.items.is_none() => TypeRef::Json,
-            _ => {
-                self.warnings.push(format!(
-                    "{}: this schema's composition is not generated yet; it is read as any JSON value",
-                    self.location(place)
-                ));
-                TypeRef::Json
-            }
+            SchemaKind::Any(_) | SchemaKind::Not { .. } => TypeRef::Json,
         })
+    }
+
+    fn unsupported(&mut self, place: &Place<'_>, what: &str) -> TypeRef {
+        self.warnings.push(format!("{}: {what}; it is read as any JSON value", self.location(place)));
+        TypeRef::Json
+    }
+
+    fn array_type(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, context: &str, place: &Place<'_>) -> Result<TypeRef> {
+        Ok(match items {
+            Some(items) => {
+                let item = self.node_type(node(items), &format!("{context}Item"), &place.child("/items"))?;
+                TypeRef::Array(Box::new(item))
+            }
+            None => TypeRef::Array(Box::new(TypeRef::Json)),
+        })
+    }
+
+    /// Whether the schema becomes a named type of its own: a string enum,
+    /// an object with properties, or a union of several schemas.
+    fn needs_definition(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => !s.enumeration.is_empty(),
+            SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::Any(any) => {
+                !any.properties.is_empty() || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()))
+            }
+            SchemaKind::AllOf { all_of } => self.single_member(all_of).is_none() && self.merged_object(schema, 0).is_some(),
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.len() > 1,
+            SchemaKind::Not { .. } => false,
+            SchemaKind::Type(_) => false,
+        }
+    }
+
+    /// The one member of an allOf that carries a type, when the others only
+    /// add documentation (`allOf: [{$ref: X}], description: …`).
+    fn single_member<'s>(&self, members: &'s [ReferenceOr<Schema>]) -> Option<(usize, &'s ReferenceOr<Schema>)> {
+        let typed: Vec<(usize, &ReferenceOr<Schema>)> = members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| match m {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(s) => !matches!(&s.schema_kind, SchemaKind::Any(a) if a.properties.is_empty() && a.items.is_none() && a.typ.is_none() && a.enumeration.is_empty()),
+            })
+            .collect();
+        match typed.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
+    }
+
+    /// A component schema by reference, if the reference is local.
+    fn component(&self, reference: &str) -> Option<&'a Schema> {
+        let name = crate::locate::unescape_pointer_token(reference.strip_prefix(SCHEMA_PREFIX)?);
+        match self.components.get(&name)? {
+            ReferenceOr::Item(schema) => Some(schema),
+            ReferenceOr::Reference { reference } => self.component(reference),
+        }
+    }
+
+    /// The object a schema describes, with allOf members merged: their
+    /// properties and required lists added up (the first definition of a
+    /// property wins). `None` when the schema is not an object.
+    fn merged_object(&self, schema: &Schema, depth: usize) -> Option<ObjectType> {
+        // allOf chains deeper than this are cycles or abuse.
+        if depth > 32 {
+            return None;
+        }
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => Some(object.clone()),
+            SchemaKind::Any(any) if !any.properties.is_empty() || any.additional_properties.is_some() => Some(ObjectType {
+                properties: any.properties.clone(),
+                required: any.required.clone(),
+                additional_properties: any.additional_properties.clone(),
+                min_properties: any.min_properties,
+                max_properties: any.max_properties,
+            }),
+            SchemaKind::AllOf { all_of } => {
+                let mut merged = ObjectType::default();
+                let mut any_object = false;
+                for member in all_of {
+                    let member = match member {
+                        ReferenceOr::Reference { reference } => self.component(reference)?,
+                        ReferenceOr::Item(schema) => schema,
+                    };
+                    if matches!(&member.schema_kind, SchemaKind::Any(a) if a.properties.is_empty() && a.typ.is_none() && a.items.is_none()) {
+                        continue;
+                    }
+                    let object = self.merged_object(member, depth + 1)?;
+                    any_object = true;
+                    for (name, property) in object.properties {
+                        merged.properties.entry(name).or_insert(property);
+                    }
+                    for name in object.required {
+                        if !merged.required.contains(&name) {
+                            merged.required.push(name);
+                        }
+                    }
+                    if merged.additional_properties.is_none() {
+                        merged.additional_properties = object.additional_properties;
+                    }
+                }
+                any_object.then_some(merged)
+            }
+            _ => None,
+        }
     }
 
     fn map_type(
@@ -220,43 +315,110 @@ impl<'a> SchemaLowerer<'a> {
                 let values: Vec<&str> = s.enumeration.iter().flatten().map(String::as_str).collect();
                 enum_kind(&values)
             }
-            SchemaKind::Type(Type::Object(object)) if !object.properties.is_empty() => {
-                let mut fields = Vec::new();
-                let mut taken = BTreeSet::new();
-                for (wire, property) in &object.properties {
-                    let field_place = place.child(&format!("/properties/{}", crate::locate::escape_pointer_token(wire)));
-                    let context = format!("{name}{}", naming::type_name(wire));
-                    let ty = self.node_type(node(property), &context, &field_place)?;
-                    let ty = self.field_type_override(wire_name, wire, ty, &field_place)?;
-                    let (description, example, nullable, deprecated) = match property {
-                        ReferenceOr::Item(p) => (
-                            p.schema_data.description.clone(),
-                            p.schema_data.example.as_ref().and_then(|e| serde_json::to_string(e).ok()),
-                            p.schema_data.nullable,
-                            p.schema_data.deprecated,
-                        ),
-                        ReferenceOr::Reference { .. } => (None, None, false, false),
-                    };
-                    fields.push(Field {
-                        name: naming::unique(naming::field_name(wire), &mut taken),
-                        wire_name: wire.clone(),
-                        ty,
-                        required: object.required.iter().any(|r| r == wire),
-                        nullable,
-                        boxed: false,
-                        description,
-                        example,
-                        deprecated,
-                    });
+            SchemaKind::Any(any) if any.properties.is_empty() && !any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()) => {
+                let values: Vec<&str> = any.enumeration.iter().filter_map(|v| v.as_str()).collect();
+                enum_kind(&values)
+            }
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
+                let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
+                self.union(&name, members, data.discriminator.as_ref(), keyword, place)?
+            }
+            _ => match self.merged_object(schema, 0) {
+                Some(object) if !object.properties.is_empty() || object.additional_properties.is_some() => {
+                    self.structure(&name, wire_name, &object, place)?
                 }
-                TypeKind::Struct { fields }
-            }
-            _ => {
-                let target = self.inline(schema, &format!("{name}Value"), place)?;
-                TypeKind::Alias { target }
-            }
+                _ => {
+                    let target = self.inline_plain(schema, &name, place)?;
+                    TypeKind::Alias { target }
+                }
+            },
         };
         Ok(def)
+    }
+
+    /// The type of a schema that is not defined as its own type.
+    fn inline_plain(&mut self, schema: &Schema, name: &str, place: &Place<'_>) -> Result<TypeRef> {
+        if self.needs_definition(schema) {
+            // A component that is an object with no properties but allOf
+            // members we cannot merge, say.
+            return Ok(self.unsupported(place, "this schema cannot be generated as a type"));
+        }
+        self.inline(schema, &format!("{name}Value"), place)
+    }
+
+    fn structure(&mut self, name: &str, wire_name: &str, object: &ObjectType, place: &Place<'_>) -> Result<TypeKind> {
+        let mut fields = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (wire, property) in &object.properties {
+            let field_place = place.child(&format!("/properties/{}", crate::locate::escape_pointer_token(wire)));
+            let context = format!("{name}{}", naming::type_name(wire));
+            let ty = self.node_type(node(property), &context, &field_place)?;
+            let ty = self.field_type_override(wire_name, wire, ty, &field_place)?;
+            let data = match property {
+                ReferenceOr::Item(p) => Some(&p.schema_data),
+                ReferenceOr::Reference { reference } => self.component(reference).map(|s| &s.schema_data),
+            };
+            let inline = matches!(property, ReferenceOr::Item(_));
+            let description = data.filter(|_| inline).and_then(|d| d.description.clone());
+            let example = data.filter(|_| inline).and_then(|d| d.example.as_ref()).and_then(|e| serde_json::to_string(e).ok());
+            let default = data.and_then(|d| d.default.as_ref()).and_then(|e| serde_json::to_string(e).ok());
+            let nullable = data.is_some_and(|d| d.nullable);
+            // A field the server writes (readOnly) is absent from requests, one
+            // only clients send (writeOnly) absent from responses: optional.
+            let one_way = data.is_some_and(|d| d.read_only || d.write_only);
+            fields.push(Field {
+                name: naming::unique(naming::field_name(wire), &mut taken),
+                wire_name: wire.clone(),
+                ty,
+                required: object.required.iter().any(|r| r == wire) && !one_way,
+                nullable,
+                boxed: false,
+                description,
+                example,
+                default,
+                deprecated: data.is_some_and(|d| d.deprecated && inline),
+            });
+        }
+        let additional = match &object.additional_properties {
+            Some(AdditionalProperties::Schema(value)) if !fields.is_empty() => {
+                Some(self.type_ref(value, &format!("{name}Value"), &place.child("/additionalProperties"))?)
+            }
+            Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
+            _ => None,
+        };
+        if fields.is_empty() {
+            return Ok(TypeKind::Alias { target: self.map_type(object.additional_properties.as_ref(), name, place)? });
+        }
+        Ok(TypeKind::Struct { fields, additional })
+    }
+
+    /// oneOf / anyOf: an enum with a variant per member, named after the
+    /// member's type; with a discriminator, the variant is chosen by the
+    /// discriminator property's value.
+    fn union(
+        &mut self,
+        name: &str,
+        members: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        keyword: &str,
+        place: &Place<'_>,
+    ) -> Result<TypeKind> {
+        let mut variants = Vec::new();
+        let mut taken = BTreeSet::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_place = place.child(&format!("/{keyword}/{index}"));
+            let ty = self.type_ref(member, &format!("{name}Variant{}", index + 1), &member_place)?;
+            let base = variant_name(&ty);
+            let tags = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => discriminator_values(d, reference),
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant { name: naming::unique(base, &mut taken), ty, boxed: false, tags });
+        }
+        let property = discriminator
+            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
+            .map(|d| d.property_name.clone());
+        Ok(TypeKind::Union { variants, discriminator: property })
     }
 
     /// The type the manifest chose for the string field `schema.field`
@@ -306,12 +468,22 @@ impl<'a> SchemaLowerer<'a> {
             .collect();
         for def in self.types.values_mut() {
             let owner = def.name.clone();
-            if let TypeKind::Struct { fields } = &mut def.kind {
-                for field in fields {
-                    if let TypeRef::Named(target) = &field.ty {
-                        field.boxed = reaches(&direct, target, &owner);
+            match &mut def.kind {
+                TypeKind::Struct { fields, .. } => {
+                    for field in fields {
+                        if let TypeRef::Named(target) = &field.ty {
+                            field.boxed = reaches(&direct, target, &owner);
+                        }
                     }
                 }
+                TypeKind::Union { variants, .. } => {
+                    for variant in variants {
+                        if let TypeRef::Named(target) = &variant.ty {
+                            variant.boxed = reaches(&direct, target, &owner);
+                        }
+                    }
+                }
+                TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
             }
         }
     }
@@ -330,6 +502,36 @@ fn named(name: String, wire_name: &str, description: Option<String>, kind: TypeK
     }
 }
 
+/// A variant name from the type a union member has.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Integer { .. } => "Integer".to_owned(),
+        TypeRef::Float { .. } => "Number".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Decimal => "Decimal".to_owned(),
+        TypeRef::Date => "Date".to_owned(),
+        TypeRef::DateTime => "DateTime".to_owned(),
+        TypeRef::Array(item) => format!("{}List", variant_name(item)),
+        TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+        TypeRef::Json => "Value".to_owned(),
+    }
+}
+
+/// The discriminator values that select the member `reference`: the
+/// mapping's keys that point at it, or else the schema's own name.
+fn discriminator_values(discriminator: &openapiv3::Discriminator, reference: &str) -> Vec<String> {
+    let schema_name = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
+    let mapped: Vec<String> = discriminator
+        .mapping
+        .iter()
+        .filter(|(_, target)| *target == reference || target.as_str() == schema_name)
+        .map(|(value, _)| value.clone())
+        .collect();
+    if mapped.is_empty() { vec![crate::locate::unescape_pointer_token(schema_name)] } else { mapped }
+}
+
 fn enum_kind(values: &[&str]) -> TypeKind {
     let mut taken = BTreeSet::new();
     let mut seen = BTreeSet::new();
@@ -345,9 +547,16 @@ fn enum_kind(values: &[&str]) -> TypeKind {
 /// Named types a type holds by value (not behind a `Vec` or map).
 fn direct_targets(kind: &TypeKind) -> Vec<String> {
     match kind {
-        TypeKind::Struct { fields } => fields
+        TypeKind::Struct { fields, .. } => fields
             .iter()
             .filter_map(|f| match &f.ty {
+                TypeRef::Named(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect(),
+        TypeKind::Union { variants, .. } => variants
+            .iter()
+            .filter_map(|v| match &v.ty {
                 TypeRef::Named(n) => Some(n.clone()),
                 _ => None,
             })
