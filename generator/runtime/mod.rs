@@ -3,6 +3,7 @@
 
 pub mod codec;
 mod credentials;
+mod encode;
 mod error;
 mod paginate;
 mod request;
@@ -13,6 +14,7 @@ mod update;
 
 pub use bytes::Bytes;
 pub use credentials::Credentials;
+pub use encode::{Style, param_text};
 pub use error::{ApiError, DecodeError, Error};
 pub use http::{HeaderMap, Method, StatusCode};
 pub use paginate::paginate;

@@ -3,6 +3,9 @@
 
 use std::time::Duration;
 
+use std::borrow::Cow;
+
+use super::encode::{self, Style};
 use super::{Error, Method, RetryPolicy};
 
 /// Settings of one call that override the client's.
@@ -23,9 +26,9 @@ pub struct Request {
     pub(crate) method: Method,
     pub(crate) template: &'static str,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<(&'static str, bytes::Bytes)>,
+    pub(crate) body: Option<(Cow<'static, str>, bytes::Bytes)>,
     pub(crate) options: RequestOptions,
 }
 
@@ -36,15 +39,15 @@ impl Request {
         Request { method, template, path, query: Vec::new(), headers: Vec::new(), body: None, options }
     }
 
+    /// A query parameter whose value is text (strings, numbers, dates).
     pub fn query(&mut self, name: &'static str, value: impl ToString) {
-        self.query.push((name, value.to_string()));
+        self.query.push((Cow::Borrowed(name), value.to_string()));
     }
 
-    /// A query parameter whose value is a JSON document.
-    pub fn query_json<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
-        let text = serde_json::to_string(value)
-            .map_err(|e| Error::InvalidRequest(format!("the query parameter {name} could not be encoded: {e}")))?;
-        self.query.push((name, text));
+    /// A query parameter of any type, written in the parameter's style.
+    pub fn query_value<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, style: Style) -> Result<(), Error> {
+        let value = encode::to_value(name, value)?;
+        self.query.extend(encode::query_pairs(name, &value, style).into_iter().map(|(k, v)| (Cow::Owned(k), v)));
         Ok(())
     }
 
@@ -52,10 +55,51 @@ impl Request {
         self.headers.push((name, value.to_string()));
     }
 
+    /// A header of any type, in the simple style (lists comma-separated).
+    pub fn header_value<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        let text = encode::param_text(name, value)?;
+        self.headers.push((name, text));
+        Ok(())
+    }
+
+    /// A cookie, sent with the others in one `Cookie` header.
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        let text = encode::param_text(name, value)?;
+        let pair = format!("{name}={text}");
+        match self.headers.iter_mut().find(|(n, _)| *n == "cookie") {
+            Some((_, existing)) => {
+                existing.push_str("; ");
+                existing.push_str(&pair);
+            }
+            None => self.headers.push(("cookie", pair)),
+        }
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
+        let value = encode::to_value("the request body", body)?;
+        self.body = Some((Cow::Borrowed(content_type), encode::form_body(&value).into_bytes().into()));
+        Ok(())
+    }
+
+    /// A `multipart/form-data` body, one part per field.
+    pub fn multipart<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        let value = encode::to_value("the request body", body)?;
+        let (boundary, bytes) = encode::multipart_body(&value);
+        self.body = Some((Cow::Owned(format!("multipart/form-data; boundary={boundary}")), bytes.into()));
+        Ok(())
+    }
+
+    /// A body sent as it is (`application/octet-stream`, `text/plain`, …).
+    pub fn raw_body(&mut self, content_type: &'static str, body: impl Into<bytes::Bytes>) {
+        self.body = Some((Cow::Borrowed(content_type), body.into()));
+    }
+
     pub fn json<T: serde::Serialize + ?Sized>(&mut self, content_type: &'static str, body: &T) -> Result<(), Error> {
         let bytes = serde_json::to_vec(body)
             .map_err(|e| Error::InvalidRequest(format!("the request body could not be encoded: {e}")))?;
-        self.body = Some((content_type, bytes.into()));
+        self.body = Some((Cow::Borrowed(content_type), bytes.into()));
         Ok(())
     }
 

@@ -31,6 +31,19 @@ impl RawResponse {
         }
     }
 
+    /// The body as text.
+    pub fn text(self) -> Result<Response<String>, Error> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(body) => Ok(Response { status: self.status, headers: self.headers, body }),
+            Err(_) => Err(Error::InvalidResponse(format!("the {} response body is not UTF-8 text", self.status))),
+        }
+    }
+
+    /// The body as bytes.
+    pub fn bytes(self) -> Response<Bytes> {
+        Response { status: self.status, headers: self.headers, body: self.body }
+    }
+
     /// A response without a body (or whose body is not read).
     pub fn empty(self) -> Response<()> {
         Response { status: self.status, headers: self.headers, body: () }
@@ -49,6 +62,11 @@ impl<T> Response<T> {
     /// A response for tests and mock implementations: status 200, no headers.
     pub fn new(body: T) -> Self {
         Response { status: StatusCode::OK, headers: HeaderMap::new(), body }
+    }
+
+    /// The same response with its body changed by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { status: self.status, headers: self.headers, body: f(self.body) }
     }
 
     pub fn into_body(self) -> T {

@@ -241,7 +241,7 @@ impl Core {
             builder = builder.header(*name, value);
         }
         if let Some((content_type, body)) = &request.body {
-            builder = builder.header(http::header::CONTENT_TYPE, *content_type).body(body.clone());
+            builder = builder.header(http::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
         }
         if let Some(limit) = request.options.attempt_timeout.or(self.inner.timeouts.attempt) {
             builder = builder.timeout(limit);

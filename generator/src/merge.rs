@@ -20,6 +20,8 @@ use crate::locate::{Locator, escape_pointer_token};
 pub struct Merged<'a> {
     pub api: OpenAPI,
     pub origins: Origins<'a>,
+    /// What loading had to leave out (3.1 parts with no 3.0 form).
+    pub notes: Vec<String>,
 }
 
 /// Which input file defined each operation and component, so that later
@@ -72,6 +74,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     };
 
     let mut merged: Option<OpenAPI> = None;
+    let mut notes = Vec::new();
     let mut components = Components::default();
     let mut paths: IndexMap<String, PathItem> = IndexMap::new();
     let mut preferred_used: BTreeMap<String, bool> = config.prefer.keys().map(|k| (k.clone(), false)).collect();
@@ -79,6 +82,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     for document in documents {
         let file = file_of(&document.name);
         let version = document.version.clone();
+        notes.extend(document.notes);
         let mut api = document.api;
 
         for (path, item) in std::mem::take(&mut api.paths.paths) {
@@ -158,7 +162,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     api.paths.paths = paths.into_iter().map(|(k, v)| (k, ReferenceOr::Item(v))).collect();
     components.schemas.sort_keys();
     api.components = Some(components);
-    Ok(Merged { api, origins })
+    Ok(Merged { api, origins, notes })
 }
 
 struct ComponentMerge<'m, 'a> {

@@ -149,11 +149,34 @@ pub struct Param {
     /// The range an integer parameter must be in; checked before sending.
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
+    /// How an array or object value is written (query parameters).
+    pub style: ParamStyle,
+}
+
+/// OpenAPI's serialization styles for query parameters.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form { explode: bool },
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+    Simple,
+}
+
+/// How a body travels.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    Form,
+    Multipart,
+    Text,
+    Binary,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RequestBody {
     pub content_type: String,
+    pub encoding: Encoding,
     pub ty: TypeRef,
     pub required: bool,
 }
@@ -164,6 +187,7 @@ pub struct SuccessResponse {
     pub description: String,
     /// `None` when the response has no body.
     pub ty: Option<TypeRef>,
+    pub encoding: Encoding,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -182,6 +206,8 @@ pub enum TypeRef {
     Integer { bits: u8, signed: bool },
     Float { bits: u8 },
     Boolean,
+    /// Raw bytes: a binary body.
+    Bytes,
     /// An exact decimal, a string on the wire.
     Decimal,
     Date,

@@ -38,42 +38,10 @@ pub fn downgrade(document: &mut Value) -> Vec<Note> {
 /// The keywords of an OpenAPI 3.0 schema object; anything else that is not
 /// an `x-` extension is 3.1 (JSON Schema 2020-12) only.
 const SCHEMA_KEYWORDS_30: &[&str] = &[
-    "$ref",
-    "title",
-    "description",
-    "default",
-    "example",
-    "deprecated",
-    "readOnly",
-    "writeOnly",
-    "nullable",
-    "externalDocs",
-    "xml",
-    "discriminator",
-    "type",
-    "format",
-    "enum",
-    "multipleOf",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "items",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "properties",
-    "required",
-    "additionalProperties",
-    "minProperties",
-    "maxProperties",
-    "allOf",
-    "oneOf",
-    "anyOf",
-    "not",
+    "$ref", "title", "description", "default", "example", "deprecated", "readOnly", "writeOnly", "nullable", "externalDocs",
+    "xml", "discriminator", "type", "format", "enum", "multipleOf", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength", "pattern", "items", "minItems", "maxItems", "uniqueItems", "properties",
+    "required", "additionalProperties", "minProperties", "maxProperties", "allOf", "oneOf", "anyOf", "not",
 ];
 
 /// Keywords that describe a value without constraining it: a schema made of
@@ -111,6 +79,7 @@ struct Rewriter {
     path_items: Map<String, Value>,
 }
 
+/// What a component schema is, for [`Rewriter::target_type`].
 enum Target {
     Type(Value),
     Ref(String),
@@ -347,15 +316,31 @@ impl Rewriter {
     /// Rewrites the keywords of one schema whose subschemas are 3.0 already.
     fn keywords(&mut self, object: &mut Map<String, Value>, pointer: &str) {
         constant(object);
-        examples(object);
+        self.examples(object, pointer);
         exclusive_bounds(object);
         self.content_keywords(object, pointer);
         self.prefix_items(object, pointer);
         self.pattern_properties(object, pointer);
+        recursive_reference(object, pointer);
         self.unsupported_keywords(object, pointer);
         types(object);
         null_branches(object);
         self.reference_siblings(object);
+    }
+
+    /// A schema's `examples` list → its first entry as `example`.
+    fn examples(&mut self, object: &mut Map<String, Value>, pointer: &str) {
+        match object.remove("examples") {
+            Some(Value::Array(list)) => {
+                if let Some(first) = list.into_iter().next()
+                    && !object.contains_key("example")
+                {
+                    object.insert("example".to_owned(), first);
+                }
+            }
+            Some(_) => self.note(child(pointer, "examples"), "`examples` dropped: in a schema it must be a list of values"),
+            None => {}
+        }
     }
 
     /// `contentEncoding: base64` is `format: byte`; a non-text
@@ -437,8 +422,9 @@ impl Rewriter {
             .collect();
         for key in unsupported {
             object.remove(&key);
-            // A comment says nothing about the value.
-            if key != "$comment" {
+            // A comment says nothing about the value, and an anchor only
+            // marks where a `$recursiveRef` lands (those are rewritten).
+            if !matches!(key.as_str(), "$comment" | "$recursiveAnchor") {
                 let why = match key.as_str() {
                     "propertyNames" => "OpenAPI 3.0 cannot constrain the keys of a map",
                     "$defs" | "definitions" => "OpenAPI 3.0 has no local definitions; references to them do not resolve",
@@ -462,7 +448,7 @@ impl Rewriter {
         if object.get("type").is_some_and(|ty| self.target_type(&reference) == Some(ty)) {
             object.remove("type");
         }
-        let keeps_meaning = |key: &str| matches!(key, "$ref" | "description" | "title" | "summary") || key.starts_with("x-");
+        let keeps_meaning = |key: &str| matches!(key, "$ref" | "description" | "title") || key.starts_with("x-");
         if object.keys().all(|key| keeps_meaning(key)) {
             return;
         }
@@ -486,6 +472,18 @@ impl Rewriter {
     }
 }
 
+/// `$recursiveRef: "#"` in a component schema (draft 2019-09 recursion)
+/// refers to that component: a `$ref` to it.
+fn recursive_reference(object: &mut Map<String, Value>, pointer: &str) {
+    let Some(component) = pointer.strip_prefix("/components/schemas/").map(|rest| rest.split('/').next().unwrap_or_default()) else {
+        return;
+    };
+    if object.get("$recursiveRef").and_then(Value::as_str) == Some("#") && !object.contains_key("$ref") {
+        object.remove("$recursiveRef");
+        object.insert("$ref".to_owned(), json!(format!("{SCHEMA_PREFIX}{component}")));
+    }
+}
+
 /// `const: v` → `enum: [v]`, typed after `v` when nothing else types it.
 fn constant(object: &mut Map<String, Value>) {
     let Some(value) = object.remove("const") else { return };
@@ -498,19 +496,6 @@ fn constant(object: &mut Map<String, Value>) {
     object.insert("enum".to_owned(), json!([value]));
 }
 
-/// A schema's `examples` list → its first entry as `example`.
-fn examples(object: &mut Map<String, Value>) {
-    let Some(examples) = object.remove("examples") else { return };
-    let first = match examples {
-        Value::Array(list) => list.into_iter().next(),
-        other => Some(other),
-    };
-    if let Some(first) = first
-        && !object.contains_key("example")
-    {
-        object.insert("example".to_owned(), first);
-    }
-}
 
 /// Numeric `exclusiveMinimum: n` → `minimum: n` + `exclusiveMinimum: true`
 /// (and the same for the maximum), keeping whichever bound is tighter.
@@ -701,16 +686,367 @@ fn is_text(media_type: &str) -> bool {
 }
 
 #[cfg(test)]
-mod debug_tmp {
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::{Note, downgrade};
+
+    /// Rewrites `schema` as the component schema `S` of a 3.1 document that
+    /// also defines `Text` (a string) and `Thing` (an object).
+    fn rewritten(schema: Value) -> (Value, Vec<Note>) {
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "info": { "title": "T", "version": "1" },
+            "paths": {},
+            "components": { "schemas": { "Text": { "type": "string" }, "Thing": { "type": "object" }, "S": schema } }
+        });
+        let notes = downgrade(&mut document);
+        assert_eq!(document["openapi"], "3.0.3");
+        (document["components"]["schemas"]["S"].take(), notes)
+    }
+
+    fn assert_rewrites(schema: Value, expected: Value) {
+        let (actual, notes) = rewritten(schema);
+        assert_eq!(actual, expected);
+        assert_eq!(notes, []);
+    }
+
+    fn note(pointer: &str, what: &str) -> Note {
+        Note { pointer: pointer.to_owned(), what: what.to_owned() }
+    }
+
     #[test]
-    #[ignore]
-    fn dump() {
-        let text = std::fs::read_to_string("/work/shared/corpus/openai-openapi.yaml").unwrap();
-        let mut v: serde_json::Value = serde_saphyr::from_str_with_options(&text, serde_saphyr::options! { strict_booleans: true }).unwrap();
-        let notes = super::downgrade(&mut v);
-        for name in std::env::var("SCHEMA").unwrap_or_default().split(',').filter(|s| !s.is_empty()) {
-            println!("{name}: {}", serde_json::to_string_pretty(&v["components"]["schemas"][name]).unwrap());
+    fn a_type_with_null_becomes_nullable() {
+        assert_rewrites(json!({ "type": ["string", "null"] }), json!({ "type": "string", "nullable": true }));
+        assert_rewrites(json!({ "type": ["null", "object"], "properties": {} }), json!({ "type": "object", "properties": {}, "nullable": true }));
+        assert_rewrites(json!({ "type": ["integer"] }), json!({ "type": "integer" }));
+    }
+
+    #[test]
+    fn null_alone_is_the_nullable_empty_enum() {
+        assert_rewrites(json!({ "type": ["null"] }), json!({ "nullable": true, "enum": [null] }));
+        assert_rewrites(json!({ "type": "null" }), json!({ "nullable": true, "enum": [null] }));
+    }
+
+    #[test]
+    fn several_types_become_one_branch_each() {
+        let schema = json!({
+            "type": ["string", "integer", "null"],
+            "description": "An id",
+            "format": "int64",
+            "maxLength": 10,
+            "minimum": 1,
+            "enum": ["a", 1, null]
+        });
+        let expected = json!({
+            "description": "An id",
+            "nullable": true,
+            "oneOf": [
+                { "type": "string", "maxLength": 10, "enum": ["a"] },
+                { "type": "integer", "format": "int64", "minimum": 1, "enum": [1] }
+            ]
+        });
+        assert_rewrites(schema, expected);
+        // Every integer is a number; an enum can rule a type out.
+        assert_rewrites(json!({ "type": ["integer", "number"] }), json!({ "type": "number" }));
+        assert_rewrites(json!({ "type": ["string", "boolean"], "enum": ["a", "b"] }), json!({ "type": "string", "enum": ["a", "b"] }));
+    }
+
+    #[test]
+    fn a_null_branch_makes_the_composition_nullable() {
+        let inline = json!({
+            "anyOf": [{ "type": "string", "description": "Inner" }, { "type": "null" }],
+            "description": "Outer",
+            "deprecated": true
+        });
+        assert_rewrites(inline, json!({ "type": "string", "description": "Outer", "deprecated": true, "nullable": true }));
+
+        let reference = json!({ "oneOf": [{ "$ref": "#/components/schemas/Thing" }, { "type": "null" }], "description": "D" });
+        let expected = json!({ "allOf": [{ "$ref": "#/components/schemas/Thing" }], "description": "D", "nullable": true });
+        assert_rewrites(reference, expected);
+
+        let several = json!({ "anyOf": [{ "$ref": "#/components/schemas/Thing" }, { "type": "string" }, { "type": "null" }] });
+        let expected = json!({ "anyOf": [{ "$ref": "#/components/schemas/Thing" }, { "type": "string" }], "nullable": true });
+        assert_rewrites(several, expected);
+
+        // The branch is rewritten before it moves up.
+        let nested = json!({ "anyOf": [{ "type": "array", "items": { "type": ["number", "null"] } }, { "type": "null" }] });
+        let expected = json!({ "type": "array", "items": { "type": "number", "nullable": true }, "nullable": true });
+        assert_rewrites(nested, expected);
+    }
+
+    #[test]
+    fn a_null_branch_next_to_other_constraints_stays_a_composition() {
+        let schema = json!({ "required": ["a"], "anyOf": [{ "type": "object" }, { "type": "null" }] });
+        assert_rewrites(schema, json!({ "required": ["a"], "anyOf": [{ "type": "object" }], "nullable": true }));
+    }
+
+    #[test]
+    fn const_is_a_one_value_enum() {
+        assert_rewrites(json!({ "type": "string", "const": "click" }), json!({ "type": "string", "enum": ["click"] }));
+        assert_rewrites(json!({ "const": "click" }), json!({ "type": "string", "enum": ["click"] }));
+        assert_rewrites(json!({ "const": 3 }), json!({ "type": "integer", "enum": [3] }));
+        assert_rewrites(json!({ "const": null }), json!({ "nullable": true, "enum": [null] }));
+        let reference = json!({ "$ref": "#/components/schemas/Text", "const": "x" });
+        assert_rewrites(reference, json!({ "allOf": [{ "$ref": "#/components/schemas/Text" }], "enum": ["x"] }));
+    }
+
+    #[test]
+    fn the_first_of_examples_is_the_example() {
+        assert_rewrites(json!({ "type": "string", "examples": ["a", "b"] }), json!({ "type": "string", "example": "a" }));
+        assert_rewrites(json!({ "type": "string", "example": "x", "examples": ["a"] }), json!({ "type": "string", "example": "x" }));
+        assert_rewrites(json!({ "type": "string", "examples": [] }), json!({ "type": "string" }));
+        let (map, notes) = rewritten(json!({ "type": "string", "examples": { "a": { "value": "a" } } }));
+        assert_eq!(map, json!({ "type": "string" }));
+        assert_eq!(notes, [note("/components/schemas/S/examples", "`examples` dropped: in a schema it must be a list of values")]);
+    }
+
+    #[test]
+    fn numeric_exclusive_bounds_become_flags() {
+        assert_rewrites(
+            json!({ "type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1.5 }),
+            json!({ "type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1.5, "exclusiveMaximum": true }),
+        );
+        // The tighter bound wins.
+        assert_rewrites(json!({ "type": "integer", "minimum": 5, "exclusiveMinimum": 1 }), json!({ "type": "integer", "minimum": 5 }));
+        assert_rewrites(
+            json!({ "type": "integer", "minimum": 1, "exclusiveMinimum": 1 }),
+            json!({ "type": "integer", "minimum": 1, "exclusiveMinimum": true }),
+        );
+        // The 3.0 spelling, which 3.1 documents sometimes keep, is left as it is.
+        let old = json!({ "type": "number", "minimum": 0, "exclusiveMinimum": true });
+        assert_rewrites(old.clone(), old);
+    }
+
+    #[test]
+    fn encoded_and_binary_strings_get_their_formats() {
+        assert_rewrites(json!({ "type": "string", "contentEncoding": "base64" }), json!({ "type": "string", "format": "byte" }));
+        assert_rewrites(
+            json!({ "type": "string", "contentMediaType": "application/octet-stream" }),
+            json!({ "type": "string", "format": "binary" }),
+        );
+        let (text, notes) = rewritten(json!({ "type": "string", "contentMediaType": "application/json" }));
+        assert_eq!(text, json!({ "type": "string" }));
+        assert_eq!(
+            notes,
+            [note("/components/schemas/S/contentMediaType", "`contentMediaType: application/json` dropped: the value is read as a plain string")]
+        );
+        let (hex, notes) = rewritten(json!({ "type": "string", "contentEncoding": "base16" }));
+        assert_eq!(hex, json!({ "type": "string" }));
+        assert_eq!(notes.len(), 1);
+    }
+
+    #[test]
+    fn reference_siblings_that_change_the_type_move_next_to_an_all_of() {
+        let described = json!({ "$ref": "#/components/schemas/Thing", "description": "Kept; 3.0 readers ignore it" });
+        assert_rewrites(described.clone(), described);
+        assert_rewrites(
+            json!({ "$ref": "#/components/schemas/Thing", "nullable": true, "description": "D" }),
+            json!({ "allOf": [{ "$ref": "#/components/schemas/Thing" }], "nullable": true, "description": "D" }),
+        );
+        assert_rewrites(
+            json!({ "$ref": "#/components/schemas/Thing", "deprecated": true }),
+            json!({ "allOf": [{ "$ref": "#/components/schemas/Thing" }], "deprecated": true }),
+        );
+        // A type that repeats the target's adds nothing.
+        assert_rewrites(json!({ "$ref": "#/components/schemas/Thing", "type": "object" }), json!({ "$ref": "#/components/schemas/Thing" }));
+        assert_rewrites(
+            json!({ "$ref": "#/components/schemas/Text", "type": "object" }),
+            json!({ "allOf": [{ "$ref": "#/components/schemas/Text" }], "type": "object" }),
+        );
+    }
+
+    #[test]
+    fn tuples_become_arrays_and_say_what_they_lose() {
+        assert_rewrites(
+            json!({ "type": "array", "prefixItems": [{ "type": "number" }, { "type": "number" }], "items": false }),
+            json!({ "type": "array", "items": { "type": "number" } }),
+        );
+        let (mixed, notes) = rewritten(json!({ "type": "array", "prefixItems": [{ "type": "string" }, { "type": "number" }] }));
+        assert_eq!(mixed, json!({ "type": "array" }));
+        assert_eq!(
+            notes,
+            [note(
+                "/components/schemas/S/prefixItems",
+                "`prefixItems` dropped: OpenAPI 3.0 has no tuples; the items are read as any JSON value"
+            )]
+        );
+    }
+
+    #[test]
+    fn keywords_3_0_lacks_are_dropped_with_a_note() {
+        let schema = json!({
+            "type": "object",
+            "$comment": "says nothing about the value",
+            "propertyNames": { "maxLength": 3 },
+            "properties": { "a": { "type": "string", "if": { "minLength": 1 }, "x-kept": 1 } },
+            "additionalProperties": { "type": "string", "dependentRequired": {} },
+            "patternProperties": { "^x-": { "type": ["integer", "null"] } }
+        });
+        let (actual, notes) = rewritten(schema);
+        let expected = json!({
+            "type": "object",
+            "properties": { "a": { "type": "string", "x-kept": 1 } },
+            "additionalProperties": { "type": "string" }
+        });
+        assert_eq!(actual, expected);
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/S/properties/a/if",
+                "/components/schemas/S/additionalProperties/dependentRequired",
+                "/components/schemas/S/patternProperties",
+                "/components/schemas/S/propertyNames",
+            ]
+        );
+        assert_eq!(notes[3].what, "`propertyNames` dropped: OpenAPI 3.0 cannot constrain the keys of a map");
+    }
+
+    #[test]
+    fn a_single_pattern_property_types_the_other_properties() {
+        let (map, notes) = rewritten(json!({ "type": "object", "patternProperties": { "^[a-z]+$": { "type": ["integer", "null"] } } }));
+        assert_eq!(map, json!({ "type": "object", "additionalProperties": { "type": "integer", "nullable": true } }));
+        assert_eq!(
+            notes,
+            [note(
+                "/components/schemas/S/patternProperties",
+                "read as `additionalProperties`: OpenAPI 3.0 cannot require the keys to match \"^[a-z]+$\""
+            )]
+        );
+    }
+
+    #[test]
+    fn boolean_schemas_and_recursive_references() {
+        assert_rewrites(
+            json!({ "type": "object", "properties": { "any": true, "none": false }, "additionalProperties": false }),
+            json!({ "type": "object", "properties": { "any": {}, "none": { "not": {} } }, "additionalProperties": false }),
+        );
+        assert_rewrites(
+            json!({ "$recursiveAnchor": true, "type": "array", "items": { "$recursiveRef": "#" } }),
+            json!({ "type": "array", "items": { "$ref": "#/components/schemas/S" } }),
+        );
+    }
+
+    #[test]
+    fn schemas_are_rewritten_wherever_they_stand() {
+        let nullable = || json!({ "type": ["string", "null"] });
+        let rewritten = || json!({ "type": "string", "nullable": true });
+        let mut document = json!({
+            "openapi": "3.1.1",
+            "info": { "title": "T", "version": "1" },
+            "paths": {
+                "/things/{id}": {
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": nullable() }],
+                    "post": {
+                        "parameters": [{ "name": "q", "in": "query", "content": { "application/json": { "schema": nullable() } } }],
+                        "requestBody": { "content": { "multipart/form-data": {
+                            "schema": { "type": "object", "properties": { "file": { "type": "string", "contentMediaType": "image/png" } } },
+                            "encoding": { "file": { "headers": { "X-Part": { "schema": nullable() } } } }
+                        } } },
+                        "responses": { "200": {
+                            "description": "OK",
+                            "headers": { "X-Rate": { "schema": nullable() } },
+                            "content": { "application/json": { "schema": {
+                                "allOf": [{ "type": "object", "properties": { "a": { "type": "array", "items": nullable() } } }],
+                                "not": { "const": 1 }
+                            } } }
+                        } },
+                        "callbacks": { "done": { "{$request.body#/url}": { "post": {
+                            "requestBody": { "content": { "application/json": { "schema": nullable() } } }
+                        } } } }
+                    }
+                }
+            },
+            "components": {
+                "parameters": { "P": { "name": "p", "in": "query", "schema": nullable() } },
+                "headers": { "H": { "schema": nullable() } },
+                "requestBodies": { "B": { "content": { "application/json": { "schema": { "type": "object", "additionalProperties": nullable() } } } } },
+                "responses": { "R": { "description": "R", "content": { "application/json": { "schema": { "oneOf": [nullable()] } } } } }
+            }
+        });
+        let notes = downgrade(&mut document);
+        assert_eq!(notes, []);
+        for pointer in [
+            "/paths/~1things~1{id}/parameters/0/schema",
+            "/paths/~1things~1{id}/post/parameters/0/content/application~1json/schema",
+            "/paths/~1things~1{id}/post/requestBody/content/multipart~1form-data/encoding/file/headers/X-Part/schema",
+            "/paths/~1things~1{id}/post/responses/200/headers/X-Rate/schema",
+            "/paths/~1things~1{id}/post/responses/200/content/application~1json/schema/allOf/0/properties/a/items",
+            "/paths/~1things~1{id}/post/callbacks/done/{$request.body#~1url}/post/requestBody/content/application~1json/schema",
+            "/components/parameters/P/schema",
+            "/components/headers/H/schema",
+            "/components/requestBodies/B/content/application~1json/schema/additionalProperties",
+            "/components/responses/R/content/application~1json/schema/oneOf/0",
+        ] {
+            assert_eq!(document.pointer(pointer), Some(&rewritten()), "{pointer}");
         }
-        for n in &notes { println!("NOTE {} :: {}", n.pointer, n.what); }
+        let file = "/paths/~1things~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/file";
+        assert_eq!(document.pointer(file), Some(&json!({ "type": "string", "format": "binary" })));
+        let not = "/paths/~1things~1{id}/post/responses/200/content/application~1json/schema/not";
+        assert_eq!(document.pointer(not), Some(&json!({ "type": "integer", "enum": [1] })));
+        let api: openapiv3::OpenAPI = serde_json::from_value(document).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(api.openapi, "3.0.3");
+    }
+
+    #[test]
+    fn parts_3_0_lacks_are_dropped_with_a_note() {
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
+            "info": { "title": "T", "summary": "S", "version": "1", "license": { "name": "MIT", "identifier": "MIT" } },
+            "paths": {
+                "/a": { "$ref": "#/components/pathItems/A", "description": "Mine" },
+                "/b": { "get": {} }
+            },
+            "webhooks": { "created": { "post": { "responses": { "200": { "description": "OK" } } } } },
+            "components": {
+                "pathItems": { "A": { "description": "Theirs", "get": { "responses": { "200": {
+                    "description": "OK", "content": { "application/json": { "schema": { "type": ["string", "null"] } } }
+                } } } } },
+                "securitySchemes": { "mtls": { "type": "mutualTLS" }, "key": { "type": "apiKey", "in": "header", "name": "K" } }
+            }
+        });
+        let notes = downgrade(&mut document);
+        let expected = json!({
+            "openapi": "3.0.3",
+            "info": { "title": "T", "version": "1", "license": { "name": "MIT" } },
+            "paths": {
+                "/a": { "description": "Mine", "get": { "responses": { "200": {
+                    "description": "OK", "content": { "application/json": { "schema": { "type": "string", "nullable": true } } }
+                } } } },
+                "/b": { "get": { "responses": {} } }
+            },
+            "components": { "securitySchemes": { "key": { "type": "apiKey", "in": "header", "name": "K" } } }
+        });
+        assert_eq!(document, expected);
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/webhooks", "/jsonSchemaDialect", "/info/summary", "/info/license/identifier", "/components/pathItems", "/components/securitySchemes/mtls"]
+        );
+        assert_eq!(notes[0].what, "1 webhooks dropped: they are requests the API sends to your server, so a client has nothing to call");
+        serde_json::from_value::<openapiv3::OpenAPI>(document).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    #[test]
+    fn a_document_without_paths_gets_empty_ones() {
+        let mut document = json!({ "openapi": "3.1.0", "info": { "title": "T", "version": "1" }, "webhooks": {} });
+        assert_eq!(downgrade(&mut document), []);
+        assert_eq!(document, json!({ "openapi": "3.0.3", "info": { "title": "T", "version": "1" }, "paths": {} }));
+    }
+
+    #[test]
+    fn load_reads_3_1_and_keeps_the_notes() {
+        let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    S:\n      type: [string, 'null']\n      if: {}\n";
+        let input = crate::SpecInput { name: "api.yaml".to_owned(), version: None, text: text.to_owned() };
+        let document = crate::load::load(&input).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(document.notes, ["api.yaml: /components/schemas/S/if: `if` dropped: OpenAPI 3.0 has no conditional schemas"]);
+        let schema = document.api.components.and_then(|c| c.schemas.get("S").cloned()).and_then(|s| s.into_item());
+        assert!(schema.is_some_and(|s| s.schema_data.nullable));
+
+        let newer = crate::SpecInput { text: text.replace("3.1.0", "3.2.0"), ..input };
+        let error = crate::load::load(&newer).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("OpenAPI version \"3.2.0\" is not supported"), "{error}");
     }
 }

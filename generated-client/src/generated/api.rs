@@ -2,6 +2,7 @@
 // Sources: specs/invoices.2024-07-30.create-line-item-group.transcribed.yaml, specs/invoices.2024-07-30.list-line-item-groups.yaml, specs/invoices.2024-07-30.update-line-item.yaml, specs/invoices.latest.update-line-item-group.yaml
 
 //! The API as a trait, so that code using it can be tested without a server.
+#![allow(deprecated)]
 /// Every operation of the API. [`Client`](super::Client) implements it
 /// over HTTP; implement it yourself to stand in for the API in tests.
 ///

@@ -2,6 +2,7 @@
 // Sources: specs/invoices.2024-07-30.create-line-item-group.transcribed.yaml, specs/invoices.2024-07-30.list-line-item-groups.yaml, specs/invoices.2024-07-30.update-line-item.yaml, specs/invoices.latest.update-line-item-group.yaml
 
 //! The operations of the `invoice_line_items` module.
+#![allow(deprecated)]
 impl super::Client {
     /// Create a Line Item Group
     ///
@@ -351,7 +352,13 @@ pub(crate) async fn list_line_item_groups(
         http.query("limit", value);
     }
     if let ::std::option::Option::Some(value) = &request.sort_order {
-        http.query("sortOrder", value);
+        http.query_value(
+            "sortOrder",
+            value,
+            super::runtime::Style::Form {
+                explode: true,
+            },
+        )?;
     }
     let raw = core.send(http).await?;
     raw.json()

@@ -16,7 +16,7 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
             let name = ident(&op.name);
             let module = ident(&op.module);
             let request = request_name(op);
-            let output = success_type(op);
+            let output = success_type(op, &quote!(super::#module::));
             quote! {
                 fn #name(&self, request: super::#module::#request)
                     -> impl ::std::future::Future<Output = ::std::result::Result<super::Response<#output>, super::Error>> + ::std::marker::Send
@@ -35,6 +35,7 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let trait_signatures = signatures.clone();
     quote! {
         #![doc = " The API as a trait, so that code using it can be tested without a server."]
+        #![allow(deprecated)]
 
         /// Every operation of the API. [`Client`](super::Client) implements it
         /// over HTTP; implement it yourself to stand in for the API in tests.

@@ -12,6 +12,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("base64", "\"0.22\""),
     ("bytes", "\"1\""),
     ("chrono", "{ version = \"0.4.42\", default-features = false, features = [\"std\", \"serde\"] }"),
+    ("form_urlencoded", "\"1\""),
     ("futures-util", "{ version = \"0.3\", default-features = false, features = [\"std\"] }"),
     ("http", "\"1\""),
     ("httpdate", "\"1\""),

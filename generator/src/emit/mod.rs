@@ -16,7 +16,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::config::Layout;
-use crate::model::{Api, TypeKind, TypeRef};
+use crate::model::{Api, TypeRef};
 
 pub use crate_files::{DEPENDENCIES, cargo_toml, lib_rs};
 
@@ -57,6 +57,7 @@ pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, Fil
 const RUNTIME: &[(&str, &str)] = &[
     ("codec.rs", include_str!("../../runtime/codec.rs")),
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
+    ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
@@ -91,21 +92,14 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
     }
 }
 
-/// Lookups the emitters share.
+/// What the emitters share.
 pub struct Context<'a> {
     pub api: &'a Api,
-    enums: BTreeMap<&'a str, bool>,
 }
 
 impl<'a> Context<'a> {
     fn new(api: &'a Api) -> Self {
-        let enums = api.types.iter().map(|t| (t.name.as_str(), matches!(t.kind, TypeKind::Enum { .. }))).collect();
-        Context { api, enums }
-    }
-
-    /// True when the named type is a string enum (sent as text in queries).
-    pub fn is_enum(&self, name: &str) -> bool {
-        self.enums.get(name).copied().unwrap_or(false)
+        Context { api }
     }
 }
 
@@ -126,6 +120,7 @@ pub fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
             quote!(#types #name)
         }
         TypeRef::String => quote!(::std::string::String),
+        TypeRef::Bytes => quote!(super::runtime::Bytes),
         TypeRef::Decimal => quote!(::rust_decimal::Decimal),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::FixedOffset>),

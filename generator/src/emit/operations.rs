@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc_lines, ident, rust_type};
-use crate::model::{Operation, Param, ParamLocation, PathSegment, TypeRef};
+use crate::model::{Encoding, Operation, Param, ParamLocation, ParamStyle, PathSegment, TypeRef};
 
 pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
     let operations: Vec<&Operation> = ctx.api.operations.iter().filter(|o| o.module == module).collect();
@@ -14,12 +14,14 @@ pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
     let items = operations.iter().map(|op| {
         let request = request_struct(op);
         let builder = builder(op);
-        let send = send_fn(ctx, op);
-        quote!(#request #builder #send)
+        let send = send_fn(op);
+        let response = response_enum(op);
+        quote!(#request #response #builder #send)
     });
     let doc = format!(" The operations of the `{module}` module.");
     quote! {
         #![doc = #doc]
+        #![allow(deprecated)]
         impl super::Client {
             #(#methods)*
         }
@@ -52,10 +54,104 @@ fn argument_value(param: &Param) -> TokenStream {
     }
 }
 
-pub fn success_type(op: &Operation) -> TokenStream {
+/// What a call returns: the one body type of its success responses, `()`
+/// when none has a body, or an enum over the statuses when they differ.
+/// `module` is the path to the operation's module from where the type is named.
+pub fn success_type(op: &Operation, module: &TokenStream) -> TokenStream {
+    if needs_response_enum(op) {
+        let name = response_enum_name(op);
+        return quote!(#module #name);
+    }
     match op.success_type() {
         Some(ty) => rust_type(ty, &types_path()),
         None => quote!(()),
+    }
+}
+
+/// Success responses differ in their bodies (or some have none).
+fn needs_response_enum(op: &Operation) -> bool {
+    let mut types: Vec<Option<&TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
+    types.dedup();
+    types.len() > 1
+}
+
+fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}Response", op.builder))
+}
+
+fn status_variant(status: u16) -> proc_macro2::Ident {
+    let name = match status {
+        200 => "Ok".to_owned(),
+        201 => "Created".to_owned(),
+        202 => "Accepted".to_owned(),
+        203 => "NonAuthoritativeInformation".to_owned(),
+        204 => "NoContent".to_owned(),
+        205 => "ResetContent".to_owned(),
+        206 => "PartialContent".to_owned(),
+        207 => "MultiStatus".to_owned(),
+        other => format!("Status{other}"),
+    };
+    ident(&name)
+}
+
+/// The enum of a call whose success responses differ.
+fn response_enum(op: &Operation) -> TokenStream {
+    if !needs_response_enum(op) {
+        return TokenStream::new();
+    }
+    let name = response_enum_name(op);
+    let doc = doc_lines(&format!("The successful answers of `{} {}`, by status.", op.method.as_str(), op.path.replace('`', "'")));
+    let variants = op.success.iter().map(|s| {
+        let variant = status_variant(s.status);
+        let doc = doc_lines(&format!("`{}`: {}", s.status, s.description.trim().replace('\n', " ")));
+        match &s.ty {
+            Some(ty) => {
+                let ty = rust_type(ty, &types_path());
+                quote!(#doc #variant(#ty),)
+            }
+            None => quote!(#doc #variant,),
+        }
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub enum #name {
+            #(#variants)*
+            /// A success status the spec does not document, as received.
+            Other(super::runtime::RawResponse),
+        }
+    }
+}
+
+/// Decodes `raw` into the call's output.
+fn decode(op: &Operation) -> TokenStream {
+    let decode_one = |ty: Option<&TypeRef>, encoding: Encoding| match (ty, encoding) {
+        (None, _) => quote!(::std::result::Result::Ok(raw.empty())),
+        (Some(_), Encoding::Text) => quote!(raw.text()),
+        (Some(_), Encoding::Binary) => quote!(::std::result::Result::Ok(raw.bytes())),
+        (Some(_), _) => quote!(raw.json()),
+    };
+    if !needs_response_enum(op) {
+        let first = op.success.iter().find(|s| s.ty.is_some());
+        return decode_one(first.and_then(|s| s.ty.as_ref()), first.map_or(Encoding::Json, |s| s.encoding));
+    }
+    let name = response_enum_name(op);
+    let arms = op.success.iter().map(|s| {
+        let status = s.status;
+        let variant = status_variant(status);
+        let decoded = decode_one(s.ty.as_ref(), s.encoding);
+        let wrap = if s.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
+        quote!(#status => #decoded.map(|response| response.map(#wrap)),)
+    });
+    quote! {
+        match raw.status().as_u16() {
+            #(#arms)*
+            _ => ::std::result::Result::Ok(super::Response {
+                status: raw.status(),
+                headers: raw.headers().clone(),
+                body: #name::Other(raw),
+            }),
+        }
     }
 }
 
@@ -213,7 +309,7 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     });
-    let output = success_type(op);
+    let output = success_type(op, &TokenStream::new());
     let operation = ident(&op.name);
     let stream = op.pagination.as_ref().map(|pagination| {
         let item = rust_type(&pagination.item_type, &types_path());
@@ -318,32 +414,35 @@ fn builder(op: &Operation) -> TokenStream {
 
 /// `async fn <operation>(core, request)`: builds the HTTP request from the
 /// request struct and sends it. `Client`'s [`Api`] implementation calls it.
-fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+fn send_fn(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let request = request_name(op);
-    let output = success_type(op);
+    let output = success_type(op, &TokenStream::new());
     let path = build_path(op);
     let method = ident(op.method.as_str());
     let template = &op.path;
     let checks = op.params.iter().filter(|p| p.minimum.is_some() || p.maximum.is_some()).map(range_check);
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(|p| add_param(ctx, p));
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
     let body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
+        let send = |value: TokenStream| match body.encoding {
+            Encoding::Json => quote!(http.json(#content_type, #value)?;),
+            Encoding::Form => quote!(http.form(#content_type, #value)?;),
+            Encoding::Multipart => quote!(http.multipart(#value)?;),
+            Encoding::Text | Encoding::Binary => quote!(http.raw_body(#content_type, ::std::clone::Clone::clone(#value));),
+        };
         if body.required {
-            quote!(http.json(#content_type, &request.body)?;)
+            send(quote!(&request.body))
         } else {
+            let send = send(quote!(body));
             quote! {
                 if let ::std::option::Option::Some(body) = &request.body {
-                    http.json(#content_type, body)?;
+                    #send
                 }
             }
         }
     });
-    let decode = if op.success_type().is_some() {
-        quote!(raw.json())
-    } else {
-        quote!(::std::result::Result::Ok(raw.empty()))
-    };
+    let decode = decode(op);
     quote! {
         pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
             #(#checks)*
@@ -390,9 +489,11 @@ fn build_path(op: &Operation) -> TokenStream {
         PathSegment::Param(index) => match op.params.get(*index) {
             Some(param) => {
                 let field = ident(&param.name);
+                let wire = &param.wire_name;
                 match param.ty {
                     TypeRef::String => quote!(path.push_str(&super::runtime::path_segment(&request.#field));),
-                    _ => quote!(path.push_str(&super::runtime::path_segment(&request.#field.to_string()));),
+                    _ if is_text(&param.ty) => quote!(path.push_str(&super::runtime::path_segment(&request.#field.to_string()));),
+                    _ => quote!(path.push_str(&super::runtime::path_segment(&super::runtime::param_text(#wire, &request.#field)?));),
                 }
             }
             None => TokenStream::new(),
@@ -405,24 +506,27 @@ fn build_path(op: &Operation) -> TokenStream {
     }
 }
 
-fn add_param(ctx: &Context<'_>, param: &Param) -> TokenStream {
+/// Types whose `Display` is their parameter text.
+fn is_text(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Integer { .. } | TypeRef::Float { .. } | TypeRef::Boolean | TypeRef::Decimal | TypeRef::Date)
+}
+
+fn add_param(param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let wire = &param.wire_name;
-    let add_one = |value: TokenStream, ty: &TypeRef| -> TokenStream {
-        let structured = matches!(ty, TypeRef::Named(n) if !ctx.is_enum(n))
-            || matches!(ty, TypeRef::Json | TypeRef::Map(_) | TypeRef::Array(_));
-        match (param.location, structured) {
-            (ParamLocation::Header, _) => quote!(http.header(#wire, #value);),
-            (_, true) => quote!(http.query_json(#wire, #value)?;),
-            (_, false) => quote!(http.query(#wire, #value);),
-        }
+    let style = match param.style {
+        ParamStyle::Form { explode } => quote!(super::runtime::Style::Form { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(super::runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(super::runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(super::runtime::Style::DeepObject),
+        ParamStyle::Simple => quote!(super::runtime::Style::Form { explode: false }),
     };
-    let add = match &param.ty {
-        TypeRef::Array(item) => {
-            let one = add_one(quote!(item), item);
-            quote!(for item in value { #one })
-        }
-        ty => add_one(quote!(value), ty),
+    let add = match (param.location, is_text(&param.ty)) {
+        (ParamLocation::Header, true) => quote!(http.header(#wire, value);),
+        (ParamLocation::Header, false) => quote!(http.header_value(#wire, value)?;),
+        (ParamLocation::Cookie, _) => quote!(http.cookie(#wire, value)?;),
+        (_, true) => quote!(http.query(#wire, value);),
+        (_, false) => quote!(http.query_value(#wire, value, #style)?;),
     };
     if is_argument(param) {
         quote! { { let value = &request.#field; #add } }

@@ -128,6 +128,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         }
     }
     let mut warnings = type_names.notes;
+    warnings.extend(merged.notes.iter().cloned());
     warnings.append(&mut schemas.warnings);
     warnings.sort();
 

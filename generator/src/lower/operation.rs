@@ -7,7 +7,9 @@ use openapiv3::{Components, MediaType, Parameter, ParameterSchemaOrContent, Refe
 use crate::error::{Error, Location, Result};
 use crate::lower::schema::{Place, SchemaLowerer};
 use crate::merge::Origins;
-use crate::model::{ErrorResponse, Method, Param, ParamLocation, PathSegment, RequestBody, SuccessResponse, TypeRef};
+use crate::model::{
+    Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PathSegment, RequestBody, SuccessResponse, TypeRef,
+};
 use crate::naming;
 
 /// Follows `#/components/{kind}/…` references (through chains of them) to the
@@ -84,16 +86,20 @@ pub fn lower_operation(
         let pointer = format!("/parameters/{index}");
         let parameter = resolve(parameter, &components.parameters, "parameters", &|| at(&pointer))?;
         let data = parameter.parameter_data_ref();
-        let location = match parameter {
-            Parameter::Path { .. } => ParamLocation::Path,
-            Parameter::Query { .. } => ParamLocation::Query,
-            Parameter::Header { .. } => ParamLocation::Header,
-            Parameter::Cookie { .. } => ParamLocation::Cookie,
+        let (location, style) = match parameter {
+            Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Simple),
+            Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form { explode: data.explode.unwrap_or(true) },
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form { explode: true }),
         };
-        if location == ParamLocation::Cookie {
-            schemas.warnings.push(format!("{}: cookie parameters are not generated yet; the operation is sent without it", at(&pointer)));
-            continue;
-        }
         if location == ParamLocation::Header && input.client_headers.contains(&data.name.to_ascii_lowercase()) {
             continue;
         }
@@ -132,6 +138,7 @@ pub fn lower_operation(
             description: data.description.clone(),
             minimum,
             maximum,
+            style,
         });
     }
 
@@ -141,23 +148,19 @@ pub fn lower_operation(
         None => None,
         Some(body) => {
             let body = resolve(body, &components.request_bodies, "requestBodies", &|| at("/requestBody"))?;
-            match json_media(&body.content) {
-                Some((content_type, media)) => {
+            match choose_media(&body.content) {
+                Some((content_type, media, encoding)) => {
                     let pointer = format!("/requestBody/content/{}/schema", crate::locate::escape_pointer_token(content_type));
                     let place = Place::Operation { path, method: method_key, pointer };
-                    let ty = match &media.schema {
-                        Some(schema) => schemas.type_ref(schema, &format!("{builder}Body"), &place)?,
-                        None => TypeRef::Json,
+                    let ty = match (encoding, &media.schema) {
+                        (Encoding::Binary, _) => TypeRef::Bytes,
+                        (Encoding::Text, _) => TypeRef::String,
+                        (_, Some(schema)) => schemas.type_ref(schema, &format!("{builder}Body"), &place)?,
+                        (_, None) => TypeRef::Json,
                     };
-                    Some(RequestBody { content_type: content_type.to_owned(), ty, required: body.required })
+                    Some(RequestBody { content_type: content_type.to_owned(), encoding, ty, required: body.required })
                 }
-                None => {
-                    schemas.warnings.push(format!(
-                        "{}: request bodies other than JSON are not generated yet; the operation is sent without a body",
-                        at("/requestBody")
-                    ));
-                    None
-                }
+                None => None,
             }
         }
     };
@@ -170,19 +173,23 @@ pub fn lower_operation(
         let response = resolve(response, &components.responses, "responses", &|| at(&pointer))?;
         match status {
             StatusCode::Code(code @ 200..=299) => {
-                let ty = match json_media(&response.content) {
-                    Some((content_type, media)) => match &media.schema {
-                        Some(schema) => {
-                            let pointer =
-                                format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(content_type));
-                            let place = Place::Operation { path, method: method_key, pointer };
-                            Some(schemas.type_ref(schema, &format!("{builder}Response"), &place)?)
-                        }
-                        None => Some(TypeRef::Json),
-                    },
-                    None => None,
+                let (ty, encoding) = match choose_media(&response.content) {
+                    Some((content_type, media, encoding)) => {
+                        let ty = match (encoding, &media.schema) {
+                            (Encoding::Binary, _) => TypeRef::Bytes,
+                            (Encoding::Text, _) => TypeRef::String,
+                            (_, Some(schema)) => {
+                                let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(content_type));
+                                let place = Place::Operation { path, method: method_key, pointer };
+                                schemas.type_ref(schema, &format!("{builder}Response"), &place)?
+                            }
+                            (_, None) => TypeRef::Json,
+                        };
+                        (Some(ty), encoding)
+                    }
+                    None => (None, Encoding::Json),
                 };
-                success.push(SuccessResponse { status: *code, description: response.description.clone(), ty });
+                success.push(SuccessResponse { status: *code, description: response.description.clone(), ty, encoding });
             }
             _ => errors.push(ErrorResponse { status: status_text, description: response.description.clone() }),
         }
@@ -211,14 +218,28 @@ fn integer_range(schema: &ReferenceOr<openapiv3::Schema>) -> (Option<i64>, Optio
     }
 }
 
-fn json_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType)> {
+/// The media type a client sends or reads, by preference: JSON, then form
+/// and multipart bodies, then text, then anything else as bytes.
+fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType, Encoding)> {
+    let classify = |content_type: &str| {
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            (0, Encoding::Json)
+        } else if essence == "application/x-www-form-urlencoded" {
+            (1, Encoding::Form)
+        } else if essence == "multipart/form-data" {
+            (2, Encoding::Multipart)
+        } else if essence.starts_with("text/") {
+            (3, Encoding::Text)
+        } else {
+            (4, Encoding::Binary)
+        }
+    };
     content
         .iter()
-        .find(|(content_type, _)| {
-            let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            essence == "application/json" || essence.ends_with("+json")
-        })
-        .map(|(k, v)| (k.as_str(), v))
+        .map(|(content_type, media)| (classify(content_type), content_type.as_str(), media))
+        .min_by_key(|((rank, _), content_type, _)| (*rank, *content_type))
+        .map(|((_, encoding), content_type, media)| (content_type, media, encoding))
 }
 
 /// Splits the path template into literal text and parameters, checking that

@@ -174,8 +174,13 @@ impl<'a> SchemaLowerer<'a> {
             },
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                match members.as_slice() {
-                    [only] => self.type_ref(only, context, &place.child(&format!("/{keyword}/0")))?,
+                match (members.as_slice(), self.string_union(members)) {
+                    ([only], _) => self.type_ref(only, context, &place.child(&format!("/{keyword}/0")))?,
+                    (_, Some(Some(index))) => match members.get(index) {
+                        Some(member) => self.type_ref(member, context, &place.child(&format!("/{keyword}/{index}")))?,
+                        None => TypeRef::String,
+                    },
+                    (_, Some(None)) => TypeRef::String,
                     _ => TypeRef::Json,
                 }
             }
@@ -208,10 +213,33 @@ impl<'a> SchemaLowerer<'a> {
                 !any.properties.is_empty() || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()))
             }
             SchemaKind::AllOf { all_of } => self.single_member(all_of).is_none() && self.merged_object(schema, 0).is_some(),
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => members.len() > 1,
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
+                members.len() > 1 && self.string_union(members).is_none()
+            }
             SchemaKind::Not { .. } => false,
             SchemaKind::Type(_) => false,
         }
+    }
+
+    /// Members that are all strings, at most one of them an enum: since
+    /// generated enums keep unknown values, the union is that enum (the
+    /// index of its member) or, without one, a plain string.
+    fn string_union(&self, members: &[ReferenceOr<Schema>]) -> Option<Option<usize>> {
+        let mut enum_member = None;
+        for (index, member) in members.iter().enumerate() {
+            let schema = match member {
+                ReferenceOr::Reference { reference } => self.component(reference)?,
+                ReferenceOr::Item(schema) => schema,
+            };
+            let SchemaKind::Type(Type::String(string)) = &schema.schema_kind else { return None };
+            if !string.enumeration.is_empty() {
+                if enum_member.is_some() {
+                    return None;
+                }
+                enum_member = Some(index);
+            }
+        }
+        Some(enum_member)
     }
 
     /// The one member of an allOf that carries a type, when the others only
@@ -319,7 +347,9 @@ impl<'a> SchemaLowerer<'a> {
                 let values: Vec<&str> = any.enumeration.iter().filter_map(|v| v.as_str()).collect();
                 enum_kind(&values)
             }
-            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } if members.len() > 1 => {
+            SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members }
+                if members.len() > 1 && self.string_union(members).is_none() =>
+            {
                 let keyword = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
                 self.union(&name, members, data.discriminator.as_ref(), keyword, place)?
             }
@@ -516,6 +546,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
         TypeRef::Json => "Value".to_owned(),
+        TypeRef::Bytes => "Bytes".to_owned(),
     }
 }
 

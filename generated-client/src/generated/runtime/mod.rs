@@ -6,6 +6,7 @@
 
 pub mod codec;
 mod credentials;
+mod encode;
 mod error;
 mod paginate;
 mod request;
@@ -16,6 +17,7 @@ mod update;
 
 pub use bytes::Bytes;
 pub use credentials::Credentials;
+pub use encode::{Style, param_text};
 pub use error::{ApiError, DecodeError, Error};
 pub use http::{HeaderMap, Method, StatusCode};
 pub use paginate::paginate;
