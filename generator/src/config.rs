@@ -56,8 +56,11 @@ pub enum Layout {
     /// Only `src/generated/**`: the crate's `Cargo.toml` and `lib.rs` are
     /// written by hand (the checked-in client).
     Module,
-    /// A whole crate: `Cargo.toml`, `src/lib.rs` and `src/generated/**`.
+    /// A whole crate: `Cargo.toml`, `src/lib.rs` and `src/generated/**`,
+    /// a workspace of its own.
     Crate,
+    /// A whole crate meant as a member of a surrounding workspace.
+    Member,
 }
 
 /// The whole input of [`crate::generate`] besides the specs.

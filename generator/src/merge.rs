@@ -77,11 +77,14 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     let mut notes = Vec::new();
     let mut components = Components::default();
     let mut paths: IndexMap<String, PathItem> = IndexMap::new();
-    let mut preferred_used: BTreeMap<String, bool> = config.prefer.keys().map(|k| (k.clone(), false)).collect();
+    let mut preferences = Preferences {
+        prefer: &config.prefer,
+        versions: documents.iter().map(|d| (d.name.clone(), d.version.clone())).collect(),
+        used: config.prefer.keys().map(|k| (k.clone(), false)).collect(),
+    };
 
     for document in documents {
         let file = file_of(&document.name);
-        let version = document.version.clone();
         notes.extend(document.notes);
         let mut api = document.api;
 
@@ -101,6 +104,16 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
                     Some(existing) if same(existing, &operation) => {}
                     Some(_) => {
                         let first = origins.operations.get(&key).copied();
+                        let entry = format!("{} {path}", method.to_uppercase());
+                        match preferences.decide(&entry, first.unwrap_or_default(), file) {
+                            Some(true) => {
+                                *slot = Some(operation);
+                                origins.operations.insert(key, file);
+                                continue;
+                            }
+                            Some(false) => continue,
+                            None => {}
+                        }
                         let pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
                         return Err(Error::DuplicateOperation {
                             method: method.to_uppercase(),
@@ -118,13 +131,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
         }
 
         if let Some(incoming) = api.components.take() {
-            let mut ctx = ComponentMerge {
-                config,
-                origins: &mut origins,
-                file,
-                version: version.as_deref(),
-                preferred_used: &mut preferred_used,
-            };
+            let mut ctx = ComponentMerge { origins: &mut origins, file, preferences: &mut preferences };
             ctx.merge("schemas", &mut components.schemas, incoming.schemas)?;
             ctx.merge("responses", &mut components.responses, incoming.responses)?;
             ctx.merge("parameters", &mut components.parameters, incoming.parameters)?;
@@ -151,7 +158,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
         }
     }
 
-    if let Some((name, _)) = preferred_used.iter().find(|(_, used)| !**used) {
+    if let Some((name, _)) = preferences.used.iter().find(|(_, used)| !**used) {
         return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[prefer] entry", key: name.clone() });
     }
 
@@ -165,15 +172,44 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     Ok(Merged { api, origins, notes })
 }
 
-struct ComponentMerge<'m, 'a> {
-    config: &'m Config,
-    origins: &'m mut Origins<'a>,
-    file: &'a str,
-    version: Option<&'m str>,
-    preferred_used: &'m mut BTreeMap<String, bool>,
+/// The manifest's `[prefer]` entries: for a conflict on a component name or
+/// on `METHOD /path` (or on anything, `*`), the version label or spec file
+/// whose definition wins.
+struct Preferences<'c> {
+    prefer: &'c BTreeMap<String, String>,
+    versions: BTreeMap<String, Option<String>>,
+    used: BTreeMap<String, bool>,
 }
 
-impl ComponentMerge<'_, '_> {
+impl Preferences<'_> {
+    fn matches(&self, winner: &str, file: &str) -> bool {
+        let version = self.versions.get(file).and_then(|v| v.as_deref());
+        version == Some(winner) || file == winner || file.ends_with(&format!("/{winner}"))
+    }
+
+    /// `Some(true)` when the incoming definition wins, `Some(false)` when
+    /// the existing one stays, `None` when no entry decides between them.
+    fn decide(&mut self, key: &str, existing_file: &str, incoming_file: &str) -> Option<bool> {
+        let (entry, winner) = [key, "*"].into_iter().find_map(|k| self.prefer.get(k).map(|w| (k, w.as_str())))?;
+        let incoming = self.matches(winner, incoming_file);
+        let existing = self.matches(winner, existing_file);
+        if incoming == existing {
+            return None;
+        }
+        if let Some(used) = self.used.get_mut(entry) {
+            *used = true;
+        }
+        Some(incoming)
+    }
+}
+
+struct ComponentMerge<'m, 'a, 'c> {
+    origins: &'m mut Origins<'a>,
+    file: &'a str,
+    preferences: &'m mut Preferences<'c>,
+}
+
+impl ComponentMerge<'_, '_, '_> {
     fn merge<T: Serialize>(
         &mut self,
         kind: &'static str,
@@ -189,18 +225,16 @@ impl ComponentMerge<'_, '_> {
                 }
                 Some(existing) if same(existing, &definition) => {}
                 Some(_) => {
-                    let preferred = self.config.prefer.get(&name);
-                    if let Some(winner) = preferred {
-                        if let Some(used) = self.preferred_used.get_mut(name.as_str()) {
-                            *used = true;
-                        }
-                        if self.version == Some(winner.as_str()) {
+                    let first = self.origins.components.get(&key).copied();
+                    match self.preferences.decide(&name, first.unwrap_or_default(), self.file) {
+                        Some(true) => {
                             target.insert(name, definition);
                             self.origins.components.insert(key, self.file);
+                            continue;
                         }
-                        continue;
+                        Some(false) => continue,
+                        None => {}
                     }
-                    let first = self.origins.components.get(&key).copied();
                     let pointer = format!("/components/{kind}/{}", escape_pointer_token(&name));
                     return Err(Error::ConflictingComponent {
                         name,
@@ -214,12 +248,43 @@ impl ComponentMerge<'_, '_> {
     }
 }
 
-/// Structural equality through the serialized form; openapiv3's types have
-/// no `PartialEq`.
+/// Whether two definitions mean the same to a client: compared through
+/// their serialized form (openapiv3's types have no `PartialEq`), ignoring
+/// documentation (summaries, descriptions, examples) and the spelling case
+/// of header names, which HTTP ignores too.
 fn same<T: Serialize>(a: &T, b: &T) -> bool {
     match (serde_json::to_value(a), serde_json::to_value(b)) {
-        (Ok(a), Ok(b)) => a == b,
+        (Ok(mut a), Ok(mut b)) => {
+            normalize(&mut a, false);
+            normalize(&mut b, false);
+            a == b
+        }
         _ => false,
+    }
+}
+
+const DOCUMENTATION: [&str; 4] = ["summary", "description", "example", "examples"];
+
+/// Drops documentation keys and lower-cases header parameter names;
+/// `names_map` is set inside maps whose keys are names (`properties`), where
+/// a key called `description` is a property, not documentation.
+fn normalize(value: &mut serde_json::Value, names_map: bool) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if !names_map {
+                map.retain(|key, _| !DOCUMENTATION.contains(&key.as_str()));
+                if map.get("in").and_then(|v| v.as_str()) == Some("header")
+                    && let Some(serde_json::Value::String(name)) = map.get_mut("name")
+                {
+                    *name = name.to_ascii_lowercase();
+                }
+            }
+            for (key, inner) in map.iter_mut() {
+                normalize(inner, !names_map && key == "properties");
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| normalize(item, false)),
+        _ => {}
     }
 }
 

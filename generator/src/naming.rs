@@ -226,10 +226,27 @@ fn singular(word: &str) -> String {
 /// `POST …/line-item-groups` → `create_line_item_group`,
 /// `PUT …/line-item-groups/{id}` → `update_line_item_group`.
 pub fn operation_name(method: &str, path: &str) -> String {
+    rest_name(method, path, false)
+}
+
+/// The same with the parent resource in the name, for when the short names
+/// of two operations collide: `create_invoice_line_item_group` and
+/// `create_credit_note_line_item_group`.
+pub fn qualified_operation_name(method: &str, path: &str) -> String {
+    rest_name(method, path, true)
+}
+
+fn rest_name(method: &str, path: &str, qualified: bool) -> String {
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let ends_with_param = segments.last().is_some_and(|s| s.starts_with('{'));
-    let resource = segments.iter().rev().find(|s| !s.starts_with('{')).copied().unwrap_or("root");
-    let resource = words(resource).to_snake_case();
+    let mut literals = segments.iter().rev().filter(|s| !s.starts_with('{'));
+    let resource = literals.next().copied().unwrap_or("root");
+    let mut resource = words(resource).to_snake_case();
+    if qualified && let Some(parent) = literals.next() {
+        let parent = words(parent).to_snake_case();
+        let parent = parent.rsplit_once('_').map_or_else(|| singular(&parent), |(head, last)| format!("{head}_{}", singular(last)));
+        resource = format!("{parent}_{resource}");
+    }
     let singular_resource = resource.rsplit_once('_').map_or_else(
         || singular(&resource),
         |(head, last)| format!("{head}_{}", singular(last)),
@@ -285,6 +302,8 @@ mod tests {
         assert_eq!(operation_name("put", "/invoices/{invoice}/line-items/{id}"), "update_line_item");
         assert_eq!(operation_name("get", "/addresses/{id}"), "get_address");
         assert_eq!(operation_name("delete", "/companies/{id}"), "delete_company");
+        assert_eq!(qualified_operation_name("post", "/credit-notes/{id}/line-items"), "create_credit_note_line_item");
+        assert_eq!(qualified_operation_name("get", "/invoices"), "list_invoices");
     }
 
     #[test]

@@ -31,3 +31,41 @@ fn generated_crate_checks_on_its_own() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(status.success(), "cargo check of the generated crate failed");
 }
+
+/// Every construct fixture, generated as a crate, compiles without a single
+/// warning: one workspace, one `cargo check`.
+#[test]
+fn every_fixture_crate_compiles_without_warnings() {
+    let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut members = Vec::new();
+    let fixtures = crate::support::fixtures_dir().join("constructs");
+    let mut files: Vec<_> = std::fs::read_dir(&fixtures).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    files.sort();
+    for path in files {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let name = format!("fixture-{stem}");
+        let config = generator::Config::new(&name).layout(generator::Layout::Member);
+        let inputs = [generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }];
+        let output = generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        for (file, contents) in &output.files {
+            let target = work.path().join(&stem).join(file);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
+        }
+        members.push(format!("\"{stem}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(root().join("Cargo.lock"), work.path().join("Cargo.lock")).unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--workspace", "--quiet", "--offline"])
+        .current_dir(work.path())
+        .env("CARGO_TARGET_DIR", root().join("target").join("standalone-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(output.status.success(), "the fixture crates do not compile cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
+}

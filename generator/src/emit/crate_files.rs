@@ -26,9 +26,10 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
 ];
 
-/// `Cargo.toml` of a standalone crate. The crate name was validated by
-/// `Config`, so it needs no quoting beyond the TOML string.
-pub fn cargo_toml(crate_name: &str) -> String {
+/// `Cargo.toml` of a generated crate; `standalone` makes it a workspace of
+/// its own. The crate name was validated by `Config`, so it needs no
+/// quoting beyond the TOML string.
+pub fn cargo_toml(crate_name: &str, standalone: bool) -> String {
     let mut text = String::new();
     text.push_str("[package]\n");
     text.push_str(&format!("name = \"{crate_name}\"\n"));
@@ -36,7 +37,9 @@ pub fn cargo_toml(crate_name: &str) -> String {
     for (name, requirement) in DEPENDENCIES {
         text.push_str(&format!("{name} = {requirement}\n"));
     }
-    text.push_str("\n# A crate of its own, not a member of any surrounding workspace.\n[workspace]\n");
+    if standalone {
+        text.push_str("\n# A crate of its own, not a member of any surrounding workspace.\n[workspace]\n");
+    }
     text
 }
 

@@ -46,8 +46,8 @@ pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, Fil
         let tokens = operations::emit(&ctx, module);
         files.insert(format!("src/generated/{module}.rs"), FileContent::Rust(tokens));
     }
-    if layout == Layout::Crate {
-        files.insert("Cargo.toml".to_owned(), FileContent::Verbatim(cargo_toml(crate_name)));
+    if layout != Layout::Module {
+        files.insert("Cargo.toml".to_owned(), FileContent::Verbatim(cargo_toml(crate_name, layout == Layout::Crate)));
         files.insert("src/lib.rs".to_owned(), FileContent::Rust(lib_rs()));
     }
     files

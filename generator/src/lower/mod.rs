@@ -312,16 +312,24 @@ fn operation_names(config: &Config, operations: &[SpecOperation<'_>], merged: &M
         return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[operations] entry", key: unused.clone() });
     }
 
-    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for (name, _) in &candidates {
-        *counts.entry(name.clone()).or_default() += 1;
-    }
-    for ((name, overridden), op) in candidates.iter_mut().zip(operations) {
-        if !*overridden && counts.get(name).copied().unwrap_or(0) > 1 {
-            *name = match &op.operation.operation_id {
-                Some(id) => naming::method_name(id),
-                None => naming::method_name(&format!("{} {}", op.method_key, op.path)),
-            };
+    // Colliding short names take their parent resource; names that still
+    // collide fall back to the operationId.
+    let fallbacks: [&dyn Fn(&SpecOperation<'_>) -> String; 2] = [
+        &|op| naming::qualified_operation_name(op.method_key, op.path),
+        &|op| match &op.operation.operation_id {
+            Some(id) => naming::method_name(id),
+            None => naming::method_name(&format!("{} {}", op.method_key, op.path)),
+        },
+    ];
+    for fallback in fallbacks {
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for (name, _) in &candidates {
+            *counts.entry(name.clone()).or_default() += 1;
+        }
+        for ((name, overridden), op) in candidates.iter_mut().zip(operations) {
+            if !*overridden && counts.get(name).copied().unwrap_or(0) > 1 {
+                *name = fallback(op);
+            }
         }
     }
 

@@ -459,6 +459,11 @@ impl<'a> SchemaLowerer<'a> {
         let Some((key, chosen)) = [exact, wildcard].into_iter().find_map(|k| self.field_types.get(&k).map(|t| (k, *t))) else {
             return Ok(ty);
         };
+        // A wildcard names a field across schemas: it applies where the
+        // field is a string and leaves the others as the spec types them.
+        if key.starts_with("*.") && ty != TypeRef::String {
+            return Ok(ty);
+        }
         self.used_field_types.insert(key.clone());
         if ty != TypeRef::String {
             return Err(Error::Invalid {
