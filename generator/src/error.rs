@@ -1,5 +1,10 @@
 //! Every way generation can fail, each carrying where in which spec it happened
 //! and what to do about it.
+//!
+//! An error has two forms: `Display`, one short paragraph naming the place
+//! (`file:line:column (at pointer)`), the problem and the fix; and
+//! [`Error::render`](crate::diagnostic), the same with the offending source
+//! lines shown, which is what `cargo xtask` prints.
 
 use std::fmt;
 
@@ -17,6 +22,11 @@ impl Location {
     pub fn file(file: &str) -> Self {
         Location { file: file.to_owned(), line: None, column: None, pointer: None }
     }
+
+    /// The pointer as written in messages: `#` for the whole document.
+    pub fn pointer_text(&self) -> Option<&str> {
+        self.pointer.as_deref().map(|pointer| if pointer.is_empty() { "#" } else { pointer })
+    }
 }
 
 impl fmt::Display for Location {
@@ -28,53 +38,157 @@ impl fmt::Display for Location {
                 write!(f, ":{column}")?;
             }
         }
-        if let Some(pointer) = &self.pointer {
-            write!(f, " (at {})", if pointer.is_empty() { "#" } else { pointer })?;
+        if let Some(pointer) = self.pointer_text() {
+            write!(f, " (at {pointer})")?;
         }
         Ok(())
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+const SYNTAX_HELP: &str = "fix the syntax of this file; it must be a YAML or JSON OpenAPI document";
+const SCHEMA_HELP: &str = "this is not a valid OpenAPI 3.0 document at that place; correct the value the message names";
+
+#[derive(Debug)]
 pub enum Error {
-    #[error("{location}: {message}\n  help: fix the syntax of this file; it must be a YAML or JSON OpenAPI document")]
     Syntax { location: Location, message: String },
-
-    #[error("{location}: {message}\n  help: this is not a valid OpenAPI 3.0 document at that place; correct the value the message names")]
     Schema { location: Location, message: String },
-
-    #[error("{location}: OpenAPI version {found:?} is not supported\n  help: {help}")]
     UnsupportedVersion { location: Location, found: String, help: &'static str },
-
-    #[error("{location}: reference {reference:?} points at nothing\n  help: define {reference:?} in this file, or correct the reference")]
     DanglingRef { location: Location, reference: String },
-
-    #[error("{location}: reference {reference:?} is not supported\n  help: {help}")]
     UnsupportedRef { location: Location, reference: String, help: &'static str },
-
-    #[error("{method} {path} is defined differently in two files:\n  first:  {first}\n  second: {second}\n  help: keep one definition, or make both identical")]
     DuplicateOperation { method: String, path: String, first: Location, second: Location },
-
-    #[error("component {name:?} has different definitions in two files:\n  first:  {first}\n  second: {second}\n  help: make them identical, or say which version wins in specs/codegen.toml:\n        [prefer]\n        {name} = \"<version label>\"")]
+    DuplicateOperationId { operation_id: String, first: Location, second: Location },
     ConflictingComponent { name: String, first: Location, second: Location },
-
-    #[error("two operations would both be named `{rust_name}`:\n  first:  {first}\n  second: {second}\n  help: name one of them in specs/codegen.toml: [operations] <operationId> = \"<method name>\"")]
     OperationNameCollision { rust_name: String, first: Location, second: Location },
-
-    #[error("two types would both be named `{rust_name}`: {first:?} and {second:?}\n  help: rename one in specs/codegen.toml: [renames] <schema name> = \"<RustName>\"")]
     TypeNameCollision { rust_name: String, first: String, second: String },
-
-    #[error("{location}: {message}\n  help: {help}")]
     Invalid { location: Location, message: String, help: String },
-
-    #[error("{file}: {message}\n  help: {help}")]
     Manifest { file: String, message: String, help: String },
-
-    #[error("{file}: {kind} `{key}` matched nothing in the specs\n  help: correct the name (it must be spelled as in the spec), or remove the entry")]
     UnusedOverride { file: String, kind: &'static str, key: String },
-
-    #[error("invalid configuration: {0}")]
     Config(String),
 }
+
+/// What an error says, taken apart: both of its forms are built from this.
+#[derive(Debug)]
+pub struct Parts<'e> {
+    /// The problem, without the place.
+    pub headline: String,
+    /// The places, each with what is there ("first definition"); the first
+    /// one is where the problem is.
+    pub places: Vec<(&'e Location, &'static str)>,
+    /// A file that is not a spec (the manifest), named in place of a location.
+    pub file: Option<&'e str>,
+    /// What to do, possibly over several lines.
+    pub help: Option<String>,
+}
+
+impl Error {
+    pub fn parts(&self) -> Parts<'_> {
+        let one = |location, headline: String, help: String| Parts {
+            headline,
+            places: vec![(location, "here")],
+            file: None,
+            help: Some(help),
+        };
+        let two = |first, second, headline: String, help: String| Parts {
+            headline,
+            places: vec![(first, "first definition"), (second, "second definition")],
+            file: None,
+            help: Some(help),
+        };
+        match self {
+            Error::Syntax { location, message } => one(location, message.clone(), SYNTAX_HELP.to_owned()),
+            Error::Schema { location, message } => one(location, message.clone(), SCHEMA_HELP.to_owned()),
+            Error::UnsupportedVersion { location, found, help } => {
+                one(location, format!("OpenAPI version {found:?} is not supported"), (*help).to_owned())
+            }
+            Error::DanglingRef { location, reference } => one(
+                location,
+                format!("reference {reference:?} points at nothing"),
+                format!("define {reference:?} in this file, or correct the reference"),
+            ),
+            Error::UnsupportedRef { location, reference, help } => {
+                one(location, format!("reference {reference:?} is not supported"), (*help).to_owned())
+            }
+            Error::DuplicateOperation { method, path, first, second } => two(
+                first,
+                second,
+                format!("{method} {path} is defined differently in two files"),
+                "keep one definition, or make both identical".to_owned(),
+            ),
+            Error::DuplicateOperationId { operation_id, first, second } => two(
+                first,
+                second,
+                format!("operationId {operation_id:?} is used by two operations"),
+                "give each operation an operationId of its own".to_owned(),
+            ),
+            Error::ConflictingComponent { name, first, second } => two(
+                first,
+                second,
+                format!("component {name:?} has different definitions in two files"),
+                format!(
+                    "make them identical, or say which version wins in specs/codegen.toml:\n        [prefer]\n        {name} = \"<version label>\""
+                ),
+            ),
+            Error::OperationNameCollision { rust_name, first, second } => two(
+                first,
+                second,
+                format!("two operations would both be named `{rust_name}`"),
+                "name one of them in specs/codegen.toml: [operations] <operationId> = \"<method name>\"".to_owned(),
+            ),
+            Error::TypeNameCollision { rust_name, first, second } => Parts {
+                headline: format!("two types would both be named `{rust_name}`: {first:?} and {second:?}"),
+                places: Vec::new(),
+                file: None,
+                help: Some("rename one in specs/codegen.toml: [renames] <schema name> = \"<RustName>\"".to_owned()),
+            },
+            Error::Invalid { location, message, help } => one(location, message.clone(), help.clone()),
+            Error::Manifest { file, message, help } => {
+                Parts { headline: message.clone(), places: Vec::new(), file: Some(file), help: Some(help.clone()) }
+            }
+            Error::UnusedOverride { file, kind, key } => Parts {
+                headline: format!("{kind} `{key}` matched nothing in the specs"),
+                places: Vec::new(),
+                file: Some(file),
+                help: Some("correct the name (it must be spelled as in the spec), or remove the entry".to_owned()),
+            },
+            Error::Config(message) => Parts {
+                headline: format!("invalid configuration: {message}"),
+                places: Vec::new(),
+                file: None,
+                help: None,
+            },
+        }
+    }
+}
+
+/// The short form: `place: problem`, or the problem followed by each place
+/// on a line of its own, then `help:`.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts = self.parts();
+        match (parts.places.as_slice(), parts.file) {
+            ([(only, _)], _) => write!(f, "{only}: {}", parts.headline)?,
+            ([], Some(file)) => write!(f, "{file}: {}", parts.headline)?,
+            ([], None) => f.write_str(&parts.headline)?,
+            (places, _) => {
+                write!(f, "{}:", parts.headline)?;
+                let width = places.iter().map(|(_, what)| ordinal(what).len()).max().unwrap_or(0) + 1;
+                for (location, what) in places {
+                    write!(f, "\n  {:<width$} {location}", format!("{}:", ordinal(what)))?;
+                }
+            }
+        }
+        if let Some(help) = &parts.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// "first definition" → "first", as the short form labels its places.
+fn ordinal(what: &str) -> &str {
+    what.split(' ').next().unwrap_or(what)
+}
+
+impl std::error::Error for Error {}
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -11,6 +11,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod config;
+pub mod diagnostic;
 pub mod emit;
 pub mod error;
 pub mod load;

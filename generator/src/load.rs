@@ -27,6 +27,7 @@ enum Edition {
 }
 
 pub fn load(input: &SpecInput) -> Result<Document> {
+    check_size(input)?;
     let mut value = parse_text(input)?;
     let notes = match check_version(input, &value)? {
         Edition::V30 => Vec::new(),
@@ -35,12 +36,84 @@ pub fn load(input: &SpecInput) -> Result<Document> {
             .map(|note| format!("{}: {}: {}", input.name, if note.pointer.is_empty() { "#" } else { &note.pointer }, note.what))
             .collect(),
     };
+    check::schemas(input, &value)?;
     let api = read_openapi(input, &value)?;
+    check::operation_ids(input, &api)?;
+    check::ref_cycles(input, &api)?;
     Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes })
 }
 
 fn is_json(input: &SpecInput) -> bool {
     input.name.ends_with(".json") || input.text.trim_start().starts_with('{')
+}
+
+/// How deep schemas may nest inside one another (`items`, `properties`,
+/// `allOf`…) before a $ref. Arrays and maps nested in place become one
+/// Rust type expression (`Vec<Vec<…>>`), which emitting and formatting
+/// walk recursively; 32 levels fit the 2 MiB stack of a spawned thread
+/// even in a debug build, and real specs stay under 10.
+pub const MAX_SCHEMA_DEPTH: usize = 32;
+
+/// The largest spec file read, in bytes. The largest public OpenAPI documents
+/// (GitHub's, Stripe's) are 10 to 15 MB; four times that still generates in
+/// bounded time and memory, and anything larger is more likely a mistake than
+/// an API.
+pub const MAX_SPEC_BYTES: usize = 64 * 1024 * 1024;
+
+fn check_size(input: &SpecInput) -> Result<()> {
+    if input.text.len() <= MAX_SPEC_BYTES {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        location: Location::file(&input.name),
+        message: format!("the file is {} MiB, more than the {} MiB a spec may have", input.text.len() >> 20, MAX_SPEC_BYTES >> 20),
+        help: "split the spec into several files (each is read on its own and merged), or check that this is the right file".to_owned(),
+    })
+}
+
+/// The limits of the YAML reader, set explicitly so that no input can make
+/// it take unbounded time, memory or stack. Each is far above what a real
+/// spec needs (the vendored ones use at most a few thousand nodes, depth 20
+/// and no aliases) and far below what hurts.
+pub fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    // Nesting of mappings and sequences: the same limit serde_json puts on
+    // JSON, so both formats fail alike, and deep enough for any schema. The
+    // readers after this one (openapiv3, lowering) recurse once per level.
+    budget.max_depth = 128;
+    // Enough for a MAX_SPEC_BYTES spec of short scalars (about 10 bytes a
+    // node, 2 events a node).
+    budget.max_nodes = 8_000_000;
+    budget.max_events = 16_000_000;
+    budget.max_total_scalar_bytes = MAX_SPEC_BYTES;
+    // Aliases are rare in specs (the vendored ones have none), and one that
+    // is used stands for a block of tens of nodes. A "billion laughs"
+    // document needs a billion replayed events; it is stopped after 100,000
+    // (well under a second, even in a debug build) by whichever of these
+    // limits it reaches first.
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_recorded_anchor_events = 100_000;
+    budget.max_documents = 1;
+    let mut aliases = serde_saphyr::options::AliasLimits::default();
+    aliases.max_total_replayed_events = 100_000;
+    aliases.max_replay_stack_depth = 32;
+    let mut options = serde_saphyr::Options::default();
+    options.budget = Some(budget);
+    options.alias_limits = aliases;
+    // OpenAPI 3 specs are YAML 1.2, where `y`, `no` or `on` are strings (a
+    // property named `y` in a `required` list, say), not YAML 1.1 booleans.
+    options.strict_booleans = true;
+    options
+}
+
+/// Text that is not text: a NUL or other control character, or bytes that
+/// were not UTF-8 (read lossily, they became U+FFFD).
+fn binary_at(text: &str) -> Option<(u64, u64)> {
+    let at = text.find(|c: char| c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\t' | '\n' | '\r')))?;
+    let line = text[..at].matches('\n').count() as u64 + 1;
+    let column = text[..at].rsplit('\n').next().unwrap_or_default().chars().count() as u64 + 1;
+    Some((line, column))
 }
 
 fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
@@ -50,33 +123,82 @@ fn parse_text(input: &SpecInput) -> Result<serde_json::Value> {
             message: "the file is empty".to_owned(),
         });
     }
+    if let Some((line, column)) = binary_at(&input.text) {
+        return Err(Error::Invalid {
+            location: Location::file(&input.name),
+            message: format!("the file is binary, not YAML or JSON text (a control character or invalid UTF-8 at line {line}, column {column})"),
+            help: "pass the OpenAPI document itself (a .yaml or .json text file), saved as UTF-8".to_owned(),
+        });
+    }
     if is_json(input) {
-        serde_json::from_str(&input.text).map_err(|e| Error::Syntax {
+        json::from_str(&input.text).map_err(|e| Error::Syntax {
             location: Location {
                 file: input.name.clone(),
                 line: Some(e.line() as u64),
-                column: Some(e.column() as u64),
+                // serde_json says column 0 at the very start of a line (an
+                // early end of the input); columns start at 1.
+                column: Some(e.column().max(1) as u64),
                 pointer: None,
             },
             message: format!("invalid JSON: {}", strip_position(&e.to_string())),
         })
     } else {
-        // OpenAPI 3 specs are YAML 1.2, where `y`, `no` or `on` are strings (a
-        // property named `y` in a `required` list, say), not YAML 1.1 booleans.
-        let options = serde_saphyr::options! { strict_booleans: true };
-        serde_saphyr::from_str_with_options(&input.text, options).map_err(|e| {
+        serde_saphyr::from_str_with_options(&input.text, yaml_options()).map_err(|e| {
             let at = e.location();
-            Error::Syntax {
-                location: Location {
-                    file: input.name.clone(),
-                    line: at.map(|l| l.line()).filter(|l| *l > 0),
-                    column: at.map(|l| l.column()).filter(|c| *c > 0),
-                    pointer: None,
-                },
-                message: format!("invalid YAML: {}", yaml_message(&e.to_string())),
+            let location = Location {
+                file: input.name.clone(),
+                line: at.map(|l| l.line()).filter(|l| *l > 0),
+                column: at.map(|l| l.column()).filter(|c| *c > 0),
+                pointer: None,
+            };
+            match limit_breached(&e) {
+                Some((message, help)) => Error::Invalid { location, message, help: help.to_owned() },
+                None => Error::Syntax { location, message: format!("invalid YAML: {}", yaml_message(&e.to_string())) },
             }
         })
     }
+}
+
+/// A limit of [`yaml_options`] that the file went over, as a message and a
+/// fix; `None` for every other YAML error.
+fn limit_breached(error: &serde_saphyr::Error) -> Option<(String, &'static str)> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    const ALIASES: &str = "expand fewer YAML aliases (`*name`): write the repeated parts out, or use $ref";
+    let mut error = error;
+    while let E::WithSnippet { error: inner, .. } | E::AliasError { error: inner, .. } = error {
+        error = inner;
+    }
+    Some(match error {
+        E::AliasReplayLimitExceeded { .. }
+        | E::AliasReplayCounterOverflow { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. } => {
+            ("YAML aliases expand to more than the reader allows (an alias bomb?)".to_owned(), ALIASES)
+        }
+        E::Budget { breach, .. } => match breach {
+            B::Aliases { .. }
+            | B::Anchors { .. }
+            | B::AliasAnchorRatio { .. }
+            | B::RecordedAnchorEvents { .. }
+            | B::RecordedAnchorBytes { .. } => {
+                ("the file uses more YAML aliases than the reader allows (an alias bomb?)".to_owned(), ALIASES)
+            }
+            B::Depth { .. } => (
+                "the document nests more than 128 levels deep".to_owned(),
+                "flatten the nesting: move inner schemas to components and refer to them with $ref",
+            ),
+            B::Documents { .. } => (
+                "the file holds more than one YAML document".to_owned(),
+                "keep one OpenAPI document per file: remove the `---` separators and what follows",
+            ),
+            other => (
+                format!("the file is larger than the reader allows ({other:?})"),
+                "split the spec into several files, each read on its own and merged",
+            ),
+        },
+        _ => return None,
+    })
 }
 
 fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<Edition> {
@@ -87,9 +209,10 @@ fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<Edition
             message: "the document is not a mapping of OpenAPI fields".to_owned(),
         });
     };
-    if let Some(swagger) = object.get("swagger") {
+    // Swagger 1.x named its version `swaggerVersion`.
+    if let Some((key, swagger)) = ["swagger", "swaggerVersion"].into_iter().find_map(|key| object.get(key).map(|v| (key, v))) {
         return Err(Error::UnsupportedVersion {
-            location: location("/swagger"),
+            location: location(&format!("/{key}")),
             found: format!("swagger {}", scalar_text(swagger)),
             help: "convert the Swagger 2.0 document to OpenAPI 3.0 (for example with swagger2openapi) and vendor the result",
         });
@@ -118,12 +241,71 @@ fn check_version(input: &SpecInput, value: &serde_json::Value) -> Result<Edition
 fn read_openapi(input: &SpecInput, value: &serde_json::Value) -> Result<OpenAPI> {
     let deserializer = value;
     serde_path_to_error::deserialize(deserializer).map_err(|e| {
+        let message = first_line(&e.inner().to_string());
         let pointer = path_to_pointer(e.path());
-        Error::Schema {
-            location: locate::locate(input, &pointer),
-            message: first_line(&e.inner().to_string()),
-        }
+        let pointer = refine(value, pointer, &message);
+        Error::Schema { location: locate::locate(input, &pointer), message }
     })
+}
+
+/// serde_path_to_error's path ends where openapiv3 tries several shapes in
+/// turn (a schema or a $ref, a parameter by its `in`), often objects above
+/// the mistake. When the message quotes the offending value, or names a
+/// missing field, the first place under the pointer that fits is where the
+/// mistake is: the pointer is moved there.
+fn refine(document: &serde_json::Value, pointer: String, message: &str) -> String {
+    use serde_json::Value;
+    let Some(subtree) = document.pointer(&pointer) else { return pointer };
+    let quoted = |prefix: &str| message.strip_prefix(prefix).and_then(|rest| rest.split('`').nth(1));
+    type Wanted = Box<dyn Fn(&str, &Value) -> bool>;
+    let wanted: Wanted = if let Some(variant) = quoted("unknown variant ") {
+        let variant = variant.to_owned();
+        Box::new(move |_, v| v.as_str() == Some(variant.as_str()))
+    } else if let Some(field) = quoted("missing field ") {
+        // An object that looks like the one missing the field: an operation
+        // without `responses`, say, has the keys its siblings have.
+        let field = field.to_owned();
+        let operation = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+        Box::new(move |key, v| {
+            v.as_object().is_some_and(|o| {
+                !o.contains_key(&field) && (field != "responses" || operation.contains(&key)) && !o.contains_key("$ref")
+            })
+        })
+    } else if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let found = rest.split(", expected").next().unwrap_or_default().to_owned();
+        Box::new(move |_, v| match v {
+            Value::String(s) => found == format!("string {s:?}"),
+            Value::Bool(b) => found == format!("boolean `{b}`"),
+            Value::Number(n) => found == format!("integer `{n}`") || found == format!("floating point `{n}`"),
+            _ => false,
+        })
+    } else {
+        return pointer;
+    };
+    fn first(value: &Value, key: &str, pointer: &mut String, wanted: &dyn Fn(&str, &Value) -> bool) -> bool {
+        if wanted(key, value) {
+            return true;
+        }
+        let children: Vec<(String, &Value)> = match value {
+            Value::Object(o) => o.iter().map(|(k, v)| (k.clone(), v)).collect(),
+            Value::Array(a) => a.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+            _ => return false,
+        };
+        for (child_key, child) in children {
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&locate::escape_pointer_token(&child_key));
+            if first(child, &child_key, pointer, wanted) {
+                return true;
+            }
+            pointer.truncate(len);
+        }
+        false
+    }
+    let mut refined = pointer.clone();
+    let key = pointer.rsplit('/').next().unwrap_or_default().to_owned();
+    // The pointer itself fitting says nothing new.
+    if first(subtree, &key, &mut refined, wanted.as_ref()) { refined } else { pointer }
 }
 
 /// Turns serde_path_to_error's path into a JSON pointer, stopping where the
@@ -181,5 +363,354 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
+    }
+}
+
+/// JSON reading that, unlike `serde_json::from_str` into a `Value`, rejects a
+/// key given twice in one object instead of silently keeping the last value.
+mod json {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Value};
+
+    pub fn from_str(text: &str) -> serde_json::Result<Value> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let Unique(value) = Unique::deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(value)
+    }
+
+    struct Unique(Value);
+
+    impl<'de> Deserialize<'de> for Unique {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(UniqueVisitor).map(Unique)
+        }
+    }
+
+    struct UniqueVisitor;
+
+    impl<'de> Visitor<'de> for UniqueVisitor {
+        type Value = Value;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+            Ok(Value::Bool(v))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+            Ok(Value::from(v))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+            Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+            Ok(Value::String(v.to_owned()))
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Value, E> {
+            Ok(Value::String(v))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+            Ok(Value::Null)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Unique(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Value::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+            let mut object = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if object.contains_key(&key) {
+                    return Err(de::Error::custom(format_args!("duplicate key {key:?} (each key may appear once in an object)")));
+                }
+                let Unique(value) = map.next_value()?;
+                object.insert(key, value);
+            }
+            Ok(Value::Object(object))
+        }
+    }
+}
+
+/// Checks of the document that its reading into `openapiv3` types does not
+/// make, because a wrong value there would be dropped rather than rejected.
+mod check {
+    use std::collections::BTreeMap;
+
+    use indexmap::IndexMap;
+    use openapiv3::{OpenAPI, ReferenceOr};
+    use serde_json::Value;
+
+    use crate::config::SpecInput;
+    use crate::error::{Error, Result};
+    use super::MAX_SCHEMA_DEPTH;
+    use crate::locate::{self, escape_pointer_token};
+
+    /// Checks every schema of the document: its nesting depth, and its enum.
+    ///
+    /// Enum values must have the schema's type. openapiv3 reads a `type:
+    /// string` schema whose enum holds a number as an untyped schema, and a
+    /// mixed enum has no one Rust type, so either would lose the values
+    /// without a word. Typed non-string enums are fine: `type: integer,
+    /// enum: [1, 2]` becomes the integer type (every value round-trips), and
+    /// so do `number` and `boolean`; an `object` or `array` schema keeps its
+    /// type whatever its enum says. `null` is allowed in any enum (it is how
+    /// a nullable enum lists its null).
+    pub fn schemas(input: &SpecInput, document: &Value) -> Result<()> {
+        let mut found: Option<(String, Problem)> = None;
+        walk_document(document, &mut String::new(), &mut |schema, pointer, depth| {
+            if found.is_some() {
+                return;
+            }
+            if depth > MAX_SCHEMA_DEPTH {
+                found = Some((
+                    pointer.to_owned(),
+                    (
+                        None,
+                        format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here"),
+                        "move an inner schema to components/schemas and refer to it with $ref".to_owned(),
+                    ),
+                ));
+                return;
+            }
+            if let Some((index, message, help)) = enum_problem(schema) {
+                let pointer = match index {
+                    Some(index) => format!("{pointer}/enum/{index}"),
+                    None => format!("{pointer}/enum"),
+                };
+                found = Some((pointer, (index, message, help)));
+            }
+        });
+        let Some((pointer, (_, message, help))) = found else { return Ok(()) };
+        Err(Error::Invalid { location: locate::locate(input, &pointer), message, help })
+    }
+
+    type Problem = (Option<usize>, String, String);
+
+    fn enum_problem(schema: &serde_json::Map<String, Value>) -> Option<Problem> {
+        let values = schema.get("enum")?.as_array()?;
+        let kind = |value: &Value| match value {
+            Value::String(_) => "string",
+            Value::Number(n) if n.is_f64() => "number",
+            Value::Number(_) => "integer",
+            Value::Bool(_) => "boolean",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+            Value::Null => "null",
+        };
+        let declared = schema.get("type").and_then(Value::as_str);
+        let fits = |declared: &str, value: &Value| match (declared, kind(value)) {
+            (_, "null") => true,
+            ("number", "integer") => true,
+            (declared, found) => declared == found,
+        };
+        match declared {
+            // The enum of an object or array schema does not change its type
+            // (untyped JSON, or the object's struct), which takes every value
+            // as it is. Real specs list JSON-encoded examples there.
+            Some("array" | "object") => None,
+            Some(declared) => values.iter().position(|v| !fits(declared, v)).map(|index| {
+                let value = &values[index];
+                (
+                    Some(index),
+                    format!("enum value {value} is {} {}, but the schema's type is {declared}", article(kind(value)), kind(value)),
+                    match (declared, value) {
+                        ("string", Value::Number(_) | Value::Bool(_)) => format!("quote it ('{value}') to make it a string, or correct `type`"),
+                        _ => format!("make every enum value {} {declared}, or correct `type`", article(declared)),
+                    },
+                )
+            }),
+            None => {
+                let mut kinds: Vec<&str> = values.iter().map(kind).filter(|k| *k != "null").collect();
+                kinds.sort_unstable();
+                kinds.dedup();
+                match kinds.as_slice() {
+                    [] | ["string"] => None,
+                    [only] => Some((
+                        None,
+                        format!("the enum's values are {only}s but the schema has no `type`"),
+                        format!("add `type: {only}` to the schema"),
+                    )),
+                    _ => Some((
+                        None,
+                        format!("the enum mixes values of types {}, which no one Rust type holds", kinds.join(", ")),
+                        "make every value a string (quote the others), or split the schema with oneOf".to_owned(),
+                    )),
+                }
+            }
+        }
+    }
+
+    fn article(kind: &str) -> &'static str {
+        if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+    }
+
+    /// Calls `visit` on every schema object of the document with its pointer:
+    /// the components' schemas and every `schema` of a parameter, header or
+    /// media type, and within each schema its subschemas.
+    fn walk_document(value: &Value, pointer: &mut String, visit: &mut Visit<'_>) {
+        match value {
+            Value::Object(object) => {
+                for (key, child) in object {
+                    // Examples and extensions hold data, not spec objects.
+                    if key == "example" || key == "examples" || key.starts_with("x-") {
+                        continue;
+                    }
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(key));
+                    if key == "schema" {
+                        walk_schema(child, pointer, 1, visit);
+                    } else if key == "schemas" && pointer.as_str() == "/components/schemas" {
+                        for_each_entry(child, pointer, &mut |schema, pointer| walk_schema(schema, pointer, 1, visit));
+                    } else {
+                        walk_document(child, pointer, visit);
+                    }
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    walk_document(item, pointer, visit);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn for_each_entry(value: &Value, pointer: &mut String, each: &mut dyn FnMut(&Value, &mut String)) {
+        match value {
+            Value::Object(object) => {
+                for (key, child) in object {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape_pointer_token(key));
+                    each(child, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    each(child, pointer);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Called with each schema, its pointer and its depth (1 for a schema
+    /// that is not inside another).
+    type Visit<'v> = dyn FnMut(&serde_json::Map<String, Value>, &str, usize) + 'v;
+
+    fn walk_schema(value: &Value, pointer: &mut String, depth: usize, visit: &mut Visit<'_>) {
+        let Value::Object(schema) = value else { return };
+        visit(schema, pointer, depth);
+        // Deeper than the limit has been reported; walking on would only
+        // recurse further.
+        if depth > MAX_SCHEMA_DEPTH {
+            return;
+        }
+        for (key, child) in schema {
+            let len = pointer.len();
+            pointer.push('/');
+            pointer.push_str(&escape_pointer_token(key));
+            match key.as_str() {
+                "items" | "additionalProperties" | "not" => walk_schema(child, pointer, depth + 1, visit),
+                "properties" | "allOf" | "oneOf" | "anyOf" => {
+                    for_each_entry(child, pointer, &mut |schema, pointer| walk_schema(schema, pointer, depth + 1, visit));
+                }
+                _ => {}
+            }
+            pointer.truncate(len);
+        }
+    }
+
+    /// An operationId names one operation: two with the same id would get
+    /// one method name, and a reader of the spec could not tell them apart.
+    pub fn operation_ids(input: &SpecInput, api: &OpenAPI) -> Result<()> {
+        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+        for (path, item) in &api.paths.paths {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (method, operation) in item.iter() {
+                let Some(id) = operation.operation_id.as_deref() else { continue };
+                let pointer = format!("/paths/{}/{method}", escape_pointer_token(path));
+                if let Some(first) = seen.get(id) {
+                    return Err(Error::DuplicateOperationId {
+                        operation_id: id.to_owned(),
+                        first: locate::locate(input, &format!("{first}/operationId")),
+                        second: locate::locate(input, &format!("{pointer}/operationId")),
+                    });
+                }
+                seen.insert(id, pointer);
+            }
+        }
+        Ok(())
+    }
+
+    /// Components that are only a $ref to another of their kind, round in a
+    /// circle back to themselves (`A: {$ref: B}`, `B: {$ref: A}`), define
+    /// nothing: lowering would make type aliases of each other.
+    pub fn ref_cycles(input: &SpecInput, api: &OpenAPI) -> Result<()> {
+        let Some(components) = &api.components else { return Ok(()) };
+        let cycle = None
+            .or_else(|| cycle_in("schemas", &components.schemas))
+            .or_else(|| cycle_in("responses", &components.responses))
+            .or_else(|| cycle_in("parameters", &components.parameters))
+            .or_else(|| cycle_in("requestBodies", &components.request_bodies))
+            .or_else(|| cycle_in("headers", &components.headers))
+            .or_else(|| cycle_in("examples", &components.examples))
+            .or_else(|| cycle_in("links", &components.links))
+            .or_else(|| cycle_in("securitySchemes", &components.security_schemes));
+        let Some((kind, names)) = cycle else { return Ok(()) };
+        let pointer = format!("/components/{kind}/{}/$ref", escape_pointer_token(&names[0]));
+        Err(Error::Invalid {
+            location: locate::locate(input, &pointer),
+            message: format!(
+                "this reference leads round in a circle and never reaches a definition: {}",
+                names.iter().chain(names.first()).map(String::as_str).collect::<Vec<_>>().join(" → ")
+            ),
+            help: "make one of the components in the circle a definition instead of a $ref".to_owned(),
+        })
+    }
+
+    /// The first component (in document order) whose $ref chain comes back to
+    /// it, with the names along the way.
+    fn cycle_in<T>(kind: &'static str, map: &IndexMap<String, ReferenceOr<T>>) -> Option<(&'static str, Vec<String>)> {
+        let prefix = format!("#/components/{kind}/");
+        let target = |item: &ReferenceOr<T>| match item {
+            ReferenceOr::Reference { reference } => reference.strip_prefix(&prefix).map(locate::unescape_pointer_token),
+            ReferenceOr::Item(_) => None,
+        };
+        for start in map.keys() {
+            let mut names = vec![start.clone()];
+            let mut current = start.clone();
+            while let Some(next) = map.get(&current).and_then(target) {
+                if next == *start {
+                    return Some((kind, names));
+                }
+                if names.contains(&next) {
+                    // A circle that `start` only leads into: found from one of its members.
+                    break;
+                }
+                names.push(next.clone());
+                current = next;
+            }
+        }
+        None
     }
 }

@@ -46,8 +46,10 @@ fn located(input: &SpecInput, tree: Option<&Node>, pointer: &str) -> Location {
     location
 }
 
+/// Parsed with the loader's limits: a spec that loaded can be located, and
+/// one that did not (too deep, an alias bomb) fails here just as fast.
 fn parse(text: &str) -> Option<Node> {
-    serde_saphyr::from_str(text).ok()
+    serde_saphyr::from_str_with_options(text, crate::load::yaml_options()).ok()
 }
 
 /// Escapes one reference token of a JSON pointer (RFC 6901).

@@ -1,11 +1,17 @@
 //! The workspace's integration tests, one binary so that the client and the
 //! generator are built once.
 
+mod atomic;
 mod checked_in;
 mod client_features;
 mod client_wire;
+mod corpus_merge;
+mod contract;
 mod errors;
+mod faults;
 mod fixtures;
+mod injection;
+mod fuzz_regressions;
 mod seeds;
 mod standalone;
 mod support;

@@ -40,7 +40,7 @@ pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> Result<String, Str
     }
     let command = format!("cargo xtask generate --name {name}");
     let config = Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)");
-    let output = generator::generate(&config, &inputs).map_err(|e| e.to_string())?;
+    let output = generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))?;
 
     let plan = files::plan(out, &output.files, "src/generated")?;
     files::apply(out, &output.files, &plan)?;

@@ -1,6 +1,9 @@
 //! The project's commands as a library, so that tests run the same code as
 //! `cargo xtask …`.
 
+pub mod bench;
+pub mod contract;
+pub mod corpus;
 pub mod files;
 pub mod generate;
 pub mod regen;

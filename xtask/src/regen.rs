@@ -33,9 +33,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     let started = Instant::now();
     let (config, inputs) = read_specs(root)?;
-    let output = generator::generate(&config, &inputs).map_err(|e| e.to_string())?;
+    let output = generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))?;
 
     let client_root = root.join(CLIENT_DIR);
+    if mode == Mode::Write {
+        // A run killed mid-swap left its siblings of src/generated/ behind.
+        files::recover(&client_root, OWNED)?;
+    }
     let plan = files::plan(&client_root, &output.files, OWNED)?;
     let differing = plan.changed.len() + plan.stale.len();
     if mode == Mode::Check {

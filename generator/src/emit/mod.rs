@@ -69,7 +69,7 @@ const RUNTIME: &[(&str, &str)] = &[
 ];
 
 fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
-    let mut doc = api.title.trim().to_owned();
+    let mut doc = safe_markdown(api.title.trim());
     if let Some(description) = api.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         doc.push_str("\n\n");
         doc.push_str(&safe_markdown(description));
@@ -147,7 +147,7 @@ pub fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
 pub fn doc_attrs(title: Option<&str>, description: Option<&str>, example: Option<&str>) -> TokenStream {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(title) = title.map(str::trim).filter(|t| !t.is_empty()) {
-        paragraphs.push(title.to_owned());
+        paragraphs.push(safe_markdown(title));
     }
     if let Some(description) = description.map(str::trim).filter(|d| !d.is_empty())
         && paragraphs.first().map(String::as_str) != Some(description)
@@ -166,7 +166,8 @@ pub fn doc_attrs(title: Option<&str>, description: Option<&str>, example: Option
 
 /// Inner `#![doc]` attributes: the documentation of the file's own module.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = safe_markdown(text);
+    let lines = lines.lines().map(doc_line);
     quote!(#(#![doc = #lines])*)
 }
 
@@ -175,34 +176,77 @@ pub fn doc_lines(text: &str) -> TokenStream {
     if text.is_empty() {
         return TokenStream::new();
     }
-    let lines = text.lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let lines = safe_markdown(text);
+    let lines = lines.lines().map(doc_line);
     quote!(#(#[doc = #lines])*)
 }
 
+/// One line of documentation as rustc accepts it in a `///` comment: a bare
+/// carriage return is an error there and bidirectional controls (which can
+/// make the text read differently from what it is) are denied by a lint, so
+/// those and other control characters are shown escaped (`\u{202e}`).
+fn doc_line(line: &str) -> String {
+    if line.is_empty() {
+        return String::new();
+    }
+    let mut out = String::with_capacity(line.len() + 1);
+    out.push(' ');
+    for c in line.chars() {
+        let bidi = matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if bidi || (c.is_control() && c != '\t') {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Spec descriptions are Markdown written for a website. Code blocks in them
-/// would become doctests, so fences get a `text` language and indented
-/// lines lose the indentation that would make them code.
+/// would become doctests, so fences get a language that is not Rust,
+/// indented lines lose the indentation that would make them code, and a
+/// fence inside a quote or list item is escaped into plain text.
 fn safe_markdown(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
     for line in text.lines() {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix("```") {
+        if let Some(rest) = trimmed.strip_prefix("```").or_else(|| trimmed.strip_prefix("~~~")) {
             if in_fence {
                 out.push("```".to_owned());
             } else {
-                let language = rest.trim();
-                out.push(if language.is_empty() || language == "rust" { "```text".to_owned() } else { format!("```{language}") });
+                out.push(format!("```{}", fence_language(rest.trim())));
             }
             in_fence = !in_fence;
         } else if in_fence {
             out.push(line.to_owned());
         } else {
-            out.push(trimmed.to_owned());
+            let content = trimmed.trim_start_matches(|c: char| matches!(c, '>' | '-' | '*' | '+' | '.' | ')' | ' ' | '\t') || c.is_ascii_digit());
+            if content.starts_with("```") || content.starts_with("~~~") {
+                let container = &trimmed[..trimmed.len() - content.len()];
+                out.push(format!("{container}\\{content}"));
+            } else {
+                out.push(trimmed.to_owned());
+            }
         }
     }
     if in_fence {
         out.push("```".to_owned());
     }
     out.join("\n")
+}
+
+/// The language of a fence: kept when it is one plain word rustdoc does
+/// not read as Rust (`json`, `yaml`), otherwise `text`. rustdoc runs blocks
+/// tagged `rust`, `no_run`, `should_panic`, `edition2021`… even beside
+/// another word (`json,no_run`).
+fn fence_language(language: &str) -> &str {
+    const RUST_TAGS: &[&str] = &["rust", "ignore", "no_run", "should_panic", "compile_fail", "test_harness", "standalone_crate"];
+    let plain = !language.is_empty() && language.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '+'));
+    let lower = language.to_ascii_lowercase();
+    let rusty = RUST_TAGS.contains(&lower.as_str())
+        || lower.starts_with("edition")
+        || lower.starts_with("ignore-")
+        || (lower.starts_with('e') && lower.len() > 1 && lower[1..].chars().all(|c| c.is_ascii_digit()));
+    if plain && !rusty { language } else { "text" }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Context, doc_attrs, ident, rust_type};
+use super::{Context, doc_attrs, doc_lines, ident, rust_type};
 use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
@@ -181,12 +181,12 @@ fn request_constructor(def: &TypeDef, fields: &[Field], additional: bool) -> Tok
                 } else {
                     quote!(::std::option::Option::Some(#convert))
                 };
-                let doc = match shape {
-                    Shape::Update => format!(" Sets `{}`. To clear it, assign `Update::Clear` to the field.", field.wire_name),
-                    _ => format!(" Sets `{}`.", field.wire_name),
-                };
+                let doc = doc_lines(&match shape {
+                    Shape::Update => format!("Sets `{}`. To clear it, assign `Update::Clear` to the field.", field.wire_name),
+                    _ => format!("Sets `{}`.", field.wire_name),
+                });
                 setters.push(quote! {
-                    #[doc = #doc]
+                    #doc
                     pub fn #field_name(mut self, #field_name: #param_ty) -> Self {
                         self.#field_name = #wrapped;
                         self
@@ -218,13 +218,13 @@ fn open_enum(def: &TypeDef, doc: &TokenStream, variants: &[Variant], fallback: &
     let fallback = ident(fallback);
     let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
-    let variant_docs = wires.iter().map(|w| format!(" `{}`", w.replace('`', "'")));
+    let variant_docs = wires.iter().map(|w| doc_lines(&format!("`{}`", w.replace('`', "'"))));
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
         #[non_exhaustive]
         pub enum #name {
-            #(#[doc = #variant_docs] #variant_idents,)*
+            #(#variant_docs #variant_idents,)*
             /// A value this client does not know yet, kept exactly as sent.
             #fallback(::std::string::String),
         }
