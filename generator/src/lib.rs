@@ -22,6 +22,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod openapi31;
+pub mod ref_siblings;
 pub mod render;
 
 use std::collections::BTreeMap;

@@ -37,6 +37,7 @@ pub fn load(input: &SpecInput) -> Result<Document> {
             .collect(),
     };
     check::schemas(input, &value)?;
+    crate::ref_siblings::wrap(&mut value);
     let api = read_openapi(input, &value)?;
     check::operation_ids(input, &api)?;
     check::ref_cycles(input, &api)?;

@@ -172,6 +172,7 @@ pub struct CreateOrUpdateLineItem {
         skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
     pub price_id: super::runtime::Update<::std::string::String>,
+    /// Determines whether rate is displayed as an absolute value or percentage
     #[serde(
         rename = "rateDisplay",
         default,
@@ -183,6 +184,7 @@ pub struct CreateOrUpdateLineItem {
     /// Example: `[{"key":"Xero","value":"123"}]`
     #[serde(rename = "externalIds")]
     pub external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+    /// Revenue classification
     #[serde(
         rename = "revenueClassification",
         default,
@@ -198,6 +200,7 @@ pub struct CreateOrUpdateLineItem {
         skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
     pub credit_grant_id: super::runtime::Update<::std::string::String>,
+    /// Revenue recognition method
     #[serde(
         rename = "revenueRecognitionMethod",
         default,
@@ -670,6 +673,7 @@ pub struct LineItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub price_id: ::std::option::Option<::std::string::String>,
+    /// Determines whether rate is displayed as an absolute value or percentage
     #[serde(rename = "rateDisplay")]
     pub rate_display: RateDisplay,
     /// IDs in external integrations
@@ -677,6 +681,7 @@ pub struct LineItem {
     /// Example: `[{"key":"Xero","value":"123"}]`
     #[serde(rename = "externalIds")]
     pub external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+    /// Revenue classification
     #[serde(
         rename = "revenueClassification",
         default,
@@ -701,6 +706,7 @@ pub struct LineItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub product_id: ::std::option::Option<::std::string::String>,
+    /// Revenue recognition method
     #[serde(
         rename = "revenueRecognitionMethod",
         default,
@@ -1200,12 +1206,14 @@ pub struct UpdateLineItemGroup {
         skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
     pub tax_category_id: super::runtime::Update<::std::string::String>,
+    /// The revenue recognition method for all line items in this line item group
     #[serde(
         rename = "revenueRecognitionMethod",
         default,
         skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
     pub revenue_recognition_method: super::runtime::Update<RevenueRecognitionMethod>,
+    /// The revenue classification for all line items in this line item group
     #[serde(
         rename = "revenueClassification",
         default,
