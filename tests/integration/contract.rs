@@ -89,7 +89,8 @@ fn rejected<T: std::fmt::Debug>(call: &str, status: u16, result: Result<T, Error
 
 /// The example Prism serves for a response, read from the same merged
 /// document Prism reads, in Prism's order: the first of the media type's
-/// `examples`, its `example`, then the schema's `example`.
+/// `examples`, its `example`, then the schema's own `example`, then the
+/// referenced schema's.
 fn served_example(path: &str, method: &str, status: u16) -> Value {
     let (config, inputs) = vendored();
     let merged = generator::merged_spec(&config, &inputs).unwrap_or_else(|e| panic!("{e}"));
@@ -101,8 +102,18 @@ fn served_example(path: &str, method: &str, status: u16) -> Value {
     if let Some(example) = media.get("example") {
         return example.clone();
     }
-    let schema = at(media, "/schema/$ref").as_str().unwrap_or_else(|| panic!("{pointer}: the schema is not a $ref"));
-    at(&merged, &format!("{}/example", schema.trim_start_matches('#'))).clone()
+    let schema = at(media, "/schema");
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    // A reference, possibly wrapped as `allOf: [{$ref}]` (the merged
+    // document keeps a `$ref`'s siblings that way).
+    let reference = schema
+        .pointer("/$ref")
+        .or_else(|| schema.pointer("/allOf/0/$ref"))
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("{pointer}: the schema is neither a $ref nor has an example"));
+    at(&merged, &format!("{}/example", reference.trim_start_matches('#'))).clone()
 }
 
 fn decimal(text: &str) -> Decimal {
