@@ -7,6 +7,7 @@
 //! by a single `cargo check` with its own target folder; its JSON messages
 //! give each crate's rustc warnings and errors.
 
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
@@ -396,7 +397,7 @@ enum CargoMessage {
 }
 
 fn cargo_message(line: &str) -> Option<CargoMessage> {
-    let value = json::parse(line)?;
+    let value: Value = serde_json::from_str(line).ok()?;
     let manifest = Path::new(value.get("manifest_path")?.as_str()?);
     let folder = file_name(manifest.parent()?);
     match value.get("reason")?.as_str()? {
@@ -411,15 +412,15 @@ fn cargo_message(line: &str) -> Option<CargoMessage> {
         return None;
     }
     let text = message.get("message")?.as_str()?.to_owned();
-    let spans = message.get("spans").map_or(&[][..], json::Value::as_array);
-    let primary = spans.iter().find(|span| span.get("is_primary").and_then(json::Value::as_bool) == Some(true));
+    let spans = message.get("spans").and_then(Value::as_array).map_or(&[][..], Vec::as_slice);
+    let primary = spans.iter().find(|span| span.get("is_primary").and_then(Value::as_bool) == Some(true));
     let location = primary.map_or_else(String::new, |span| {
-        let file = span.get("file_name").and_then(json::Value::as_str).unwrap_or("?");
-        let line = span.get("line_start").and_then(json::Value::as_u64).unwrap_or(0);
-        let column = span.get("column_start").and_then(json::Value::as_u64).unwrap_or(0);
+        let file = span.get("file_name").and_then(Value::as_str).unwrap_or("?");
+        let line = span.get("line_start").and_then(Value::as_u64).unwrap_or(0);
+        let column = span.get("column_start").and_then(Value::as_u64).unwrap_or(0);
         format!("{file}:{line}:{column}")
     });
-    let rendered = message.get("rendered").and_then(json::Value::as_str).unwrap_or(&text).to_owned();
+    let rendered = message.get("rendered").and_then(Value::as_str).unwrap_or(&text).to_owned();
     Some(CargoMessage::Diagnostic { folder, diagnostic: Diagnostic { location, message: text, rendered }, is_error })
 }
 
@@ -521,192 +522,6 @@ fn seconds(time: Duration) -> String {
 
 fn plural(count: usize, word: &str) -> String {
     if count == 1 { word.to_owned() } else { format!("{word}s") }
-}
-
-/// Just enough JSON to read cargo's messages. Written here because xtask has
-/// no JSON dependency yet; `serde_json` (a workspace dependency already)
-/// could replace it.
-mod json {
-    pub enum Value {
-        Null,
-        Bool(bool),
-        Number(f64),
-        String(String),
-        Array(Vec<Value>),
-        Object(Vec<(String, Value)>),
-    }
-
-    impl Value {
-        pub fn get(&self, key: &str) -> Option<&Value> {
-            match self {
-                Value::Object(members) => members.iter().find(|(name, _)| name == key).map(|(_, value)| value),
-                _ => None,
-            }
-        }
-
-        pub fn as_str(&self) -> Option<&str> {
-            if let Value::String(text) = self { Some(text) } else { None }
-        }
-
-        pub fn as_bool(&self) -> Option<bool> {
-            if let Value::Bool(flag) = self { Some(*flag) } else { None }
-        }
-
-        pub fn as_u64(&self) -> Option<u64> {
-            match self {
-                Value::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(*n as u64),
-                _ => None,
-            }
-        }
-
-        pub fn as_array(&self) -> &[Value] {
-            if let Value::Array(items) = self { items } else { &[] }
-        }
-    }
-
-    /// The value `text` holds, or `None` when it is not exactly one JSON value.
-    pub fn parse(text: &str) -> Option<Value> {
-        let mut parser = Parser { text, at: 0 };
-        let value = parser.value()?;
-        parser.skip_whitespace();
-        (parser.at == text.len()).then_some(value)
-    }
-
-    struct Parser<'a> {
-        text: &'a str,
-        at: usize,
-    }
-
-    impl Parser<'_> {
-        fn peek(&self) -> Option<u8> {
-            self.text.as_bytes().get(self.at).copied()
-        }
-
-        fn skip_whitespace(&mut self) {
-            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                self.at += 1;
-            }
-        }
-
-        fn eat(&mut self, expected: u8) -> Option<()> {
-            self.skip_whitespace();
-            (self.peek()? == expected).then(|| self.at += 1)
-        }
-
-        fn value(&mut self) -> Option<Value> {
-            self.skip_whitespace();
-            match self.peek()? {
-                b'{' => self.object(),
-                b'[' => self.array(),
-                b'"' => self.string().map(Value::String),
-                b't' => self.literal("true", Value::Bool(true)),
-                b'f' => self.literal("false", Value::Bool(false)),
-                b'n' => self.literal("null", Value::Null),
-                _ => self.number(),
-            }
-        }
-
-        fn literal(&mut self, word: &str, value: Value) -> Option<Value> {
-            self.text[self.at..].starts_with(word).then(|| {
-                self.at += word.len();
-                value
-            })
-        }
-
-        fn number(&mut self) -> Option<Value> {
-            let start = self.at;
-            while matches!(self.peek(), Some(b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')) {
-                self.at += 1;
-            }
-            self.text[start..self.at].parse().ok().map(Value::Number)
-        }
-
-        fn object(&mut self) -> Option<Value> {
-            self.eat(b'{')?;
-            let mut members = Vec::new();
-            if self.eat(b'}').is_some() {
-                return Some(Value::Object(members));
-            }
-            loop {
-                self.skip_whitespace();
-                let name = self.string()?;
-                self.eat(b':')?;
-                members.push((name, self.value()?));
-                if self.eat(b',').is_none() {
-                    self.eat(b'}')?;
-                    return Some(Value::Object(members));
-                }
-            }
-        }
-
-        fn array(&mut self) -> Option<Value> {
-            self.eat(b'[')?;
-            let mut items = Vec::new();
-            if self.eat(b']').is_some() {
-                return Some(Value::Array(items));
-            }
-            loop {
-                items.push(self.value()?);
-                if self.eat(b',').is_none() {
-                    self.eat(b']')?;
-                    return Some(Value::Array(items));
-                }
-            }
-        }
-
-        fn string(&mut self) -> Option<String> {
-            if self.peek()? != b'"' {
-                return None;
-            }
-            self.at += 1;
-            let mut out = String::new();
-            loop {
-                // Quotes and backslashes are ASCII, so every stop is a char boundary.
-                let rest = &self.text[self.at..];
-                let stop = rest.find(['"', '\\'])?;
-                out.push_str(&rest[..stop]);
-                self.at += stop + 1;
-                if rest.as_bytes()[stop] == b'"' {
-                    return Some(out);
-                }
-                let escape = self.peek()?;
-                self.at += 1;
-                match escape {
-                    b'"' => out.push('"'),
-                    b'\\' => out.push('\\'),
-                    b'/' => out.push('/'),
-                    b'b' => out.push('\u{8}'),
-                    b'f' => out.push('\u{c}'),
-                    b'n' => out.push('\n'),
-                    b'r' => out.push('\r'),
-                    b't' => out.push('\t'),
-                    b'u' => out.push(self.unicode_escape()?),
-                    _ => return None,
-                }
-            }
-        }
-
-        /// The character of a `\uXXXX` escape (its `\u` already read),
-        /// joining a surrogate pair.
-        fn unicode_escape(&mut self) -> Option<char> {
-            let high = self.hex4()?;
-            if !(0xD800..0xDC00).contains(&high) {
-                return char::from_u32(high).or(Some(char::REPLACEMENT_CHARACTER));
-            }
-            if !self.text[self.at..].starts_with("\\u") {
-                return Some(char::REPLACEMENT_CHARACTER);
-            }
-            self.at += 2;
-            let low = self.hex4()?;
-            char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF)).or(Some(char::REPLACEMENT_CHARACTER))
-        }
-
-        fn hex4(&mut self) -> Option<u32> {
-            let digits = self.text.get(self.at..self.at + 4)?;
-            self.at += 4;
-            u32::from_str_radix(digits, 16).ok()
-        }
-    }
 }
 
 #[cfg(test)]
