@@ -1,9 +1,8 @@
 //! One request as the generated code describes it, and the per-request
 //! settings a caller may give.
 
-use std::time::Duration;
-
 use std::borrow::Cow;
+use std::time::Duration;
 
 use super::encode::{self, Style};
 use super::{Error, Method, RetryPolicy};
@@ -123,8 +122,9 @@ impl Request {
 
 /// Percent-encodes one path segment: everything but RFC 3986's unreserved
 /// characters, so that `/`, `?`, `#` and `%` in an id cannot change the path.
-pub fn path_segment(value: &str) -> String {
+/// A value with nothing to encode is borrowed, not copied.
+pub fn path_segment(value: &str) -> Cow<'_, str> {
     const SEGMENT: &percent_encoding::AsciiSet =
         &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
+    percent_encoding::utf8_percent_encode(value, SEGMENT).into()
 }

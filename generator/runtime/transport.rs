@@ -3,10 +3,9 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use backon::{ExponentialBuilder, Retryable};
+use backon::{BackoffBuilder, ExponentialBuilder};
 use tracing::Instrument;
 
 use super::error::ApiError;
@@ -19,7 +18,8 @@ pub struct Timeouts {
     pub connect: Option<Duration>,
     /// One attempt: connecting, sending, and reading the whole response.
     pub attempt: Option<Duration>,
-    /// The whole call, retries and waits included.
+    /// The whole call, retries and waits included. A retry whose wait would
+    /// end past it is not made: the last error is returned at once.
     pub total: Option<Duration>,
 }
 
@@ -128,7 +128,8 @@ impl CoreBuilder {
                 builder.build().map_err(Error::Transport)?
             }
         };
-        Ok(Core { inner: Arc::new(CoreInner { http, base_url, headers, retry: self.retry, timeouts: self.timeouts }) })
+        let base_path = parsed.path().trim_end_matches('/').to_owned();
+        Ok(Core { inner: Arc::new(CoreInner { http, base_url, base: parsed, base_path, headers, retry: self.retry, timeouts: self.timeouts }) })
     }
 }
 
@@ -145,6 +146,9 @@ pub struct Core {
 struct CoreInner {
     http: reqwest::Client,
     base_url: String,
+    /// `base_url` parsed, and its path (without a trailing `/`).
+    base: reqwest::Url,
+    base_path: String,
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
     retry: RetryPolicy,
     timeouts: Timeouts,
@@ -167,13 +171,6 @@ impl fmt::Debug for Core {
     }
 }
 
-/// A failed attempt and whether to try again.
-struct Failed {
-    error: Error,
-    retry: bool,
-    wait: Option<Duration>,
-}
-
 impl Core {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -189,68 +186,126 @@ impl Core {
             http.response.status_code = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let total = request.options.total_timeout.or(self.inner.timeouts.total);
-        let work = self.send_with_retries(&request, &span);
-        let result = match total {
-            Some(limit) => tokio::time::timeout(limit, work).instrument(span.clone()).await.unwrap_or(Err(Error::Timeout(limit))),
-            None => work.instrument(span.clone()).await,
-        };
+        let result = self.send_with_retries(&request, &span).instrument(span.clone()).await;
         if let Some(status) = result.as_ref().map(|r| Some(r.status)).unwrap_or_else(Error::status) {
             span.record("http.response.status_code", status.as_u16());
         }
         result
     }
 
+    /// The attempts of one call. Each attempt runs under one timer: the
+    /// attempt timeout or, when it ends sooner, what is left of the total.
+    /// A retry whose wait would end past the total deadline is not made: the
+    /// last error is returned at once.
     async fn send_with_retries(&self, request: &Request, span: &tracing::Span) -> Result<RawResponse, Error> {
+        let started = Instant::now();
+        let total = request.options.total_timeout.or(self.inner.timeouts.total);
+        let deadline = total.map(|limit| Deadline { at: started + limit, limit });
+        let attempt_limit = request.options.attempt_timeout.or(self.inner.timeouts.attempt);
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let attempts = AtomicUsize::new(0);
-        let attempt = || async {
-            let number = attempts.fetch_add(1, Ordering::Relaxed) + 1;
-            span.record("attempts", number);
-            self.attempt(request).await.map_err(|error| {
-                let (retry, wait) = policy.decide(&request.method, &error);
-                Failed { error, retry, wait }
-            })
-        };
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(policy.initial_backoff)
-            .with_max_delay(policy.max_backoff)
-            .with_max_times(policy.max_retries)
-            .with_jitter();
-        attempt
-            .retry(backoff)
-            .sleep(tokio::time::sleep)
-            .when(|failed: &Failed| failed.retry)
-            // The server's Retry-After replaces the backoff, but never adds
-            // attempts beyond the policy's (`None` from backon means stop).
-            .adjust(|failed: &Failed, backoff| backoff.map(|b| failed.wait.unwrap_or(b)))
-            .await
-            .map_err(|failed| failed.error)
+        let url = self.url(request);
+        let mut backoff = None;
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            span.record("attempts", attempts);
+            // The first attempt starts now: what is left of the total is all of it.
+            let left = match deadline {
+                Some(d) if attempts == 1 => Some(d.limit),
+                Some(d) => Some(d.at.saturating_duration_since(Instant::now())),
+                None => None,
+            };
+            let error = match self.attempt(request, &url, attempt_limit, left.zip(total)).await {
+                Ok(response) => return Ok(response),
+                Err(error) => error,
+            };
+            let (retry, asked) = policy.decide(&request.method, &error);
+            if !retry {
+                return Err(error);
+            }
+            // backon computes the waits (exponential, jittered, bounded in
+            // number); the server's Retry-After replaces a wait, never adds one.
+            let waits = backoff.get_or_insert_with(|| {
+                ExponentialBuilder::default()
+                    .with_min_delay(policy.initial_backoff)
+                    .with_max_delay(policy.max_backoff)
+                    .with_max_times(policy.max_retries)
+                    .with_jitter()
+                    .build()
+            });
+            let Some(wait) = waits.next().map(|backoff| asked.unwrap_or(backoff)) else {
+                return Err(error);
+            };
+            if deadline.is_some_and(|d| Instant::now() + wait >= d.at) {
+                return Err(error);
+            }
+            // Boxed: only a retry pays for the timer's room in the future.
+            Box::pin(tokio::time::sleep(wait)).await;
+        }
     }
 
-    async fn attempt(&self, request: &Request) -> Result<RawResponse, Error> {
-        let url = format!("{}{}", self.inner.base_url, request.path);
-        let mut builder = self.inner.http.request(request.method.clone(), url);
-        for (name, value) in &self.inner.headers {
-            builder = builder.header(name, value);
-        }
+    /// The request's URL: the base URL's path, then the request's path and
+    /// query.
+    fn url(&self, request: &Request) -> reqwest::Url {
+        let mut url = self.inner.base.clone();
+        let mut path = String::with_capacity(self.inner.base_path.len() + request.path.len());
+        path.push_str(&self.inner.base_path);
+        path.push_str(&request.path);
+        url.set_path(&path);
         if !request.query.is_empty() {
-            builder = builder.query(&request.query);
+            url.query_pairs_mut().extend_pairs(request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
+        }
+        url
+    }
+
+    /// One attempt; `total` is the time left of the call and the call's
+    /// limit.
+    async fn attempt(&self, request: &Request, url: &reqwest::Url, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
+        let mut http = reqwest::Request::new(request.method.clone(), url.clone());
+        let headers = http.headers_mut();
+        headers.reserve(self.inner.headers.len() + request.headers.len() + 1);
+        for (name, value) in &self.inner.headers {
+            headers.append(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
-            builder = builder.header(*name, value);
+            let value = http::HeaderValue::try_from(value.as_str())
+                .map_err(|_| Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP")))?;
+            headers.append(header_name(name)?, value);
         }
         if let Some((content_type, body)) = &request.body {
-            builder = builder.header(http::header::CONTENT_TYPE, content_type.as_ref()).body(body.clone());
+            let value = http::HeaderValue::try_from(content_type.as_ref())
+                .map_err(|_| Error::InvalidRequest(format!("the content type {content_type:?} is not valid in HTTP")))?;
+            headers.insert(http::header::CONTENT_TYPE, value);
+            *http.body_mut() = Some(body.clone().into());
         }
-        if let Some(limit) = request.options.attempt_timeout.or(self.inner.timeouts.attempt) {
-            builder = builder.timeout(limit);
-        }
-        let response = builder.send().await.map_err(Error::Transport)?;
+        // One timer: the attempt's limit or, when it ends sooner, what is
+        // left of the total (and then its expiry is the total's).
+        let (timer, total) = match total {
+            Some((left, total)) => {
+                if left.is_zero() {
+                    return Err(Error::Timeout(total));
+                }
+                if limit.is_none_or(|limit| left < limit) { (Some(left), Some(total)) } else { (limit, None) }
+            }
+            None => (limit, None),
+        };
+        let timed_out = |error: reqwest::Error| match total {
+            Some(limit) if error.is_timeout() => Error::Timeout(limit),
+            _ => Error::Transport(error),
+        };
+        *http.timeout_mut() = timer;
+        let mut response = self.inner.http.execute(http).await.map_err(timed_out)?;
         let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(timed_out)?;
         let raw = RawResponse { status, headers, body };
         if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
     }
+}
+
+/// When the whole call must have ended.
+#[derive(Clone, Copy)]
+struct Deadline {
+    at: Instant,
+    limit: Duration,
 }

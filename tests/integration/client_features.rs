@@ -204,6 +204,18 @@ async fn attempt_and_total_timeouts_end_slow_calls() {
 }
 
 #[tokio::test]
+async fn a_retry_that_would_end_past_the_total_timeout_is_not_waited_for() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(503).insert_header("retry-after", "2").set_body_string("busy")).mount(&server).await;
+    let started = std::time::Instant::now();
+    let error = client(&server, quick_retries(3)).list_line_item_groups("inv").timeout(Duration::from_millis(500)).await.err();
+    // The server asks for 2 s, the call has 0.5 s: the 503 comes back at once.
+    assert!(matches!(&error, Some(Error::Api(e)) if e.status().as_u16() == 503 && e.body().as_ref() == b"busy"), "{error:?}");
+    assert_eq!(received(&server).await.len(), 1);
+    assert!(started.elapsed() < Duration::from_secs(2), "waited for the retry: {:?}", started.elapsed());
+}
+
+#[tokio::test]
 async fn all_items_stream_across_pages() {
     let server = MockServer::start().await;
     Mock::given(query_param_is_missing("after")).respond_with(ResponseTemplate::new(200).set_body_json(page(&["a", "b"], Some("c1")))).mount(&server).await;
