@@ -1,6 +1,8 @@
 //! Turning values into query parameters, headers, form and multipart
 //! bodies, following the OpenAPI serialization styles.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use super::Error;
@@ -106,28 +108,113 @@ pub(crate) fn form_body(value: &Value) -> String {
 /// A `multipart/form-data` body with one text part per top-level field
 /// (objects and arrays as JSON); returns the boundary and the bytes.
 pub(crate) fn multipart_body(value: &Value) -> (String, Vec<u8>) {
-    let parts: Vec<(String, String)> = match value {
-        Value::Object(map) => map
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| (k.clone(), if v.is_object() || v.is_array() { v.to_string() } else { scalar_text(v) }))
-            .collect(),
-        _ => Vec::new(),
-    };
-    // A boundary that occurs in no part.
-    let mut boundary = String::from("----openapi-client-boundary");
-    while parts.iter().any(|(k, v)| k.contains(&boundary) || v.contains(&boundary)) {
-        boundary.push('x');
+    let mut form = Multipart::default();
+    if let Value::Object(map) = value {
+        for (name, inner) in map {
+            form.text_value(name, None, inner);
+        }
     }
-    let mut body = Vec::new();
-    for (name, text) in &parts {
-        let name = name.replace('"', "%22").replace(['\r', '\n'], " ");
-        body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes());
-        body.extend_from_slice(text.as_bytes());
-        body.extend_from_slice(b"\r\n");
+    form.finish()
+}
+
+/// A `multipart/form-data` body, built part by part: values as text parts,
+/// bytes as file parts.
+#[derive(Debug, Default)]
+pub struct Multipart<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+#[derive(Debug)]
+struct Part<'a> {
+    /// The part's header lines, without the final line break.
+    head: String,
+    data: Cow<'a, [u8]>,
+}
+
+impl<'a> Multipart<'a> {
+    /// A text part: a string as it is, any other value as JSON text; a
+    /// null value sends no part.
+    pub fn text<T: serde::Serialize + ?Sized>(&mut self, name: &str, content_type: Option<&str>, value: &T) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        self.text_value(name, content_type, &value);
+        Ok(())
     }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (boundary, body)
+
+    /// A text part per property of an object value (a map, or a union
+    /// flattened into the body).
+    pub fn entries<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        if let Value::Object(map) = to_value("the request body", value)? {
+            for (name, inner) in &map {
+                self.text_value(name, None, inner);
+            }
+        }
+        Ok(())
+    }
+
+    /// A file part: the bytes as they are, with a file name and a content type.
+    pub fn file(&mut self, name: &str, file_name: &str, content_type: &str, bytes: &'a [u8]) {
+        self.parts.push(Part { head: part_head(name, Some(file_name), Some(content_type)), data: Cow::Borrowed(bytes) });
+    }
+
+    fn text_value(&mut self, name: &str, content_type: Option<&str>, value: &Value) {
+        let text = match value {
+            Value::Null => return,
+            Value::Object(_) | Value::Array(_) => value.to_string(),
+            scalar => scalar_text(scalar),
+        };
+        self.parts.push(Part { head: part_head(name, None, content_type), data: Cow::Owned(text.into_bytes()) });
+    }
+
+    /// The boundary, and the body with the parts between boundaries.
+    pub(crate) fn finish(self) -> (String, Vec<u8>) {
+        // A boundary that occurs in no part; growing, it ends up longer
+        // than any of them.
+        let mut boundary = String::from("----openapi-client-boundary");
+        while self.parts.iter().any(|part| contains(part.head.as_bytes(), &boundary) || contains(&part.data, &boundary)) {
+            boundary.push('x');
+        }
+        let size: usize = self.parts.iter().map(|part| part.head.len() + part.data.len() + boundary.len() + 10).sum();
+        let mut body = Vec::with_capacity(size + boundary.len() + 6);
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{boundary}\r\n{}\r\n\r\n", part.head).as_bytes());
+            body.extend_from_slice(&part.data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (boundary, body)
+    }
+}
+
+impl super::Request {
+    /// A `multipart/form-data` body that `build` fills part by part.
+    pub fn multipart_parts<'a>(&mut self, build: impl FnOnce(&mut Multipart<'a>) -> Result<(), Error>) -> Result<(), Error> {
+        let mut form = Multipart::default();
+        build(&mut form)?;
+        let (boundary, bytes) = form.finish();
+        self.body = Some((Cow::Owned(format!("multipart/form-data; boundary={boundary}")), bytes.into()));
+        Ok(())
+    }
+}
+
+/// `Content-Disposition` (and `Content-Type`) of a part. Quotes and line
+/// breaks in names are percent-encoded, as browsers do, so a name cannot
+/// end its header or start another.
+fn part_head(name: &str, file_name: Option<&str>, content_type: Option<&str>) -> String {
+    let quoted = |text: &str| text.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A");
+    let mut head = format!("Content-Disposition: form-data; name=\"{}\"", quoted(name));
+    if let Some(file_name) = file_name {
+        head.push_str(&format!("; filename=\"{}\"", quoted(file_name)));
+    }
+    if let Some(content_type) = content_type {
+        head.push_str("\r\nContent-Type: ");
+        head.extend(content_type.chars().filter(|c| !c.is_control()));
+    }
+    head
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty() || haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 #[cfg(test)]
@@ -152,6 +239,37 @@ mod tests {
     fn form_bodies_nest_with_brackets() {
         let body = json!({"amount": 100, "metadata": {"order": "7"}, "expand": ["a", "b"], "skip": null});
         assert_eq!(form_body(&body), "amount=100&metadata%5Border%5D=7&expand%5B0%5D=a&expand%5B1%5D=b");
+    }
+
+    #[test]
+    fn multipart_file_parts_carry_the_bytes_a_file_name_and_a_content_type() {
+        let bytes = [0x89, b'P', b'N', b'G', 0xff, 0x00, b'\r', b'\n'];
+        let mut form = Multipart::default();
+        form.file("image", "image", "image/png", &bytes);
+        assert!(form.text("n", Some("text/plain"), &2).is_ok());
+        let (boundary, body) = form.finish();
+        let mut expected = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"image\"\r\nContent-Type: image/png\r\n\r\n"
+        )
+        .into_bytes();
+        expected.extend_from_slice(&bytes);
+        expected.extend_from_slice(
+            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"n\"\r\nContent-Type: text/plain\r\n\r\n2\r\n--{boundary}--\r\n")
+                .as_bytes(),
+        );
+        assert_eq!(body, expected);
+    }
+
+    #[test]
+    fn the_boundary_occurs_in_no_part_and_names_cannot_break_their_header() {
+        let data = b"--------openapi-client-boundary and ----openapi-client-boundaryx".to_vec();
+        let mut form = Multipart::default();
+        form.file("a\"b\r\nX-Injected: 1", "f\"", "application/octet-stream\r\nX: y", &data);
+        let (boundary, body) = form.finish();
+        assert_eq!(boundary, "----openapi-client-boundaryxx");
+        let text = String::from_utf8_lossy(&body);
+        assert!(text.contains("name=\"a%22b%0D%0AX-Injected: 1\"; filename=\"f%22\"\r\nContent-Type: application/octet-streamX: y\r\n"));
+        assert_eq!(text.matches(&format!("--{boundary}")).count(), 2);
     }
 
     #[test]

@@ -4,6 +4,8 @@
 //! the final Rust name next to its wire name, and it serializes, so tests can
 //! snapshot it.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -179,6 +181,10 @@ pub struct RequestBody {
     pub encoding: Encoding,
     pub ty: TypeRef,
     pub required: bool,
+    /// Multipart bodies: the content type the spec's `encoding` gives a
+    /// part, by property name (only usable, concrete media types).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub part_content_types: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -206,7 +212,8 @@ pub enum TypeRef {
     Integer { bits: u8, signed: bool },
     Float { bits: u8 },
     Boolean,
-    /// Raw bytes: a binary body.
+    /// Raw bytes: a binary body, or a `format: binary` property of a
+    /// multipart body (a file part).
     Bytes,
     /// An exact decimal, a string on the wire.
     Decimal,
@@ -237,8 +244,15 @@ pub struct TypeDef {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum TypeKind {
     /// An object; `additional` is the value type of properties beyond the
-    /// declared ones, when the schema allows them.
-    Struct { fields: Vec<Field>, additional: Option<TypeRef> },
+    /// declared ones, when the schema allows them. `flattened` are the
+    /// unions an `allOf` combines with the object: their properties stand
+    /// beside the fields on the wire.
+    Struct {
+        fields: Vec<Field>,
+        additional: Option<TypeRef>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        flattened: Vec<Flattened>,
+    },
     /// One of several types (oneOf / anyOf). With a discriminator, the
     /// variant is chosen by that property's value; without, by trying each.
     Union { variants: Vec<UnionVariant>, discriminator: Option<String> },
@@ -262,6 +276,17 @@ pub struct Field {
     /// The server's default, as JSON text, for the docs.
     pub default: Option<String>,
     pub deprecated: bool,
+}
+
+/// A union whose properties a struct carries beside its own fields
+/// (`#[serde(flatten)]`): `allOf: [object, oneOf: […]]`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Flattened {
+    /// The Rust field that holds it; it has no name on the wire.
+    pub name: String,
+    pub ty: TypeRef,
+    /// Boxed because the union contains the struct.
+    pub boxed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

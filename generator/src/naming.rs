@@ -1,5 +1,27 @@
 //! Every Rust name the generator makes comes from here: case conversion,
 //! keywords, leading digits and symbols, version prefixes, and collisions.
+//!
+//! Names are ASCII. Rust accepts many non-ASCII letters in identifiers, but
+//! rustc then warns about some of them (`uncommon_codepoints`), about two
+//! names that look alike (`confusable_idents`, say a Cyrillic `а` beside a
+//! Latin `a`) and about scripts mixed in confusing ways
+//! (`mixed_script_confusables`), and it compares names only after Unicode
+//! normalization, so that two different spellings of `é` would be one name.
+//! Whether a name warns depends on every other name in the crate, so
+//! instead non-ASCII text is transliterated, the same way every time:
+//!
+//! - Latin letters lose their marks (`é` → `e`, `ł` → `l`), ligatures and
+//!   special letters are spelled out (`ß` → `ss`, `æ` → `ae`, `þ` → `th`);
+//! - Greek and Cyrillic are romanized (`λόγος` → `logos`, `имя` → `imya`);
+//! - combining marks and invisible format characters are dropped, so a
+//!   decomposed `e` + `◌́` reads as `é` does;
+//! - any other letter or digit becomes a word of its own spelled by its code
+//!   point (`名前` → `u540d_u524d`, `U540dU524d` as a type);
+//! - other symbols and punctuation separate words, as ASCII ones do.
+//!
+//! The wire name is kept beside every Rust name (serde renames, enum
+//! values), and names that come out the same after this are told apart
+//! like any other collision, by [`unique`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,13 +63,168 @@ fn words(wire: &str) -> String {
             '<' => out.push_str(" lt "),
             '>' => out.push_str(" gt "),
             '!' => out.push_str(" not "),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => out.push(' '),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            c if c.is_ascii() => out.push(' '),
+            c => transliterate(c, chars.peek().copied(), &mut out),
         }
         first = false;
     }
-    // Keep only characters Rust accepts in identifiers.
-    out.chars().map(|c| if c.is_ascii_alphanumeric() || c == ' ' || c == '_' { c } else { ' ' }).collect()
+    out
+}
+
+/// Appends the ASCII spelling of the non-ASCII character `c` (see the
+/// module documentation); `next` decides the case of a capital spelled with
+/// several letters (`Ж` is `Zh` before `ук`, `ZH` before `УК`).
+fn transliterate(c: char, next: Option<char>, out: &mut String) {
+    if is_mark_or_format(c) {
+        return;
+    }
+    if !c.is_alphanumeric() {
+        out.push(' ');
+        return;
+    }
+    let Some(spelling) = spelling(c) else {
+        out.push_str(&format!(" u{:x} ", u32::from(c)));
+        return;
+    };
+    if !c.is_uppercase() {
+        out.push_str(spelling);
+    } else if spelling.len() > 1 && next.is_some_and(char::is_lowercase) {
+        let mut letters = spelling.chars();
+        out.extend(letters.next().map(|l| l.to_ascii_uppercase()));
+        out.extend(letters);
+    } else {
+        out.push_str(&spelling.to_ascii_uppercase());
+    }
+}
+
+/// Combining diacritical marks, and characters that are not seen: joiners,
+/// direction marks, the byte order mark.
+fn is_mark_or_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0300}'..='\u{036F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+            | '\u{00AD}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
+/// The lower-case ASCII spelling of a Latin, Greek or Cyrillic letter.
+fn spelling(c: char) -> Option<&'static str> {
+    // U+00C0 to U+00FF and U+0100 to U+017F, a letter per code point; `?`
+    // marks the ones spelled below with more letters (or not letters at all).
+    const LATIN_1: &str = "aaaaaa?ceeeeiiiidnooooo?ouuuuy??aaaaaa?ceeeeiiiidnooooo?ouuuuy?y";
+    const LATIN_EXTENDED_A: &str = concat!(
+        "aaaaaaccccccccdd", "ddeeeeeeeeeegggg", "gggghhhhiiiiiiii", "ii??jjkkklllllll",
+        "lllnnnnnnnnnoooo", "oo??rrrrrrssssss", "ssttttttuuuuuuuu", "uuuuwwyyyzzzzzzs",
+    );
+    let code = u32::from(c);
+    let single = |table: &'static str, start: u32| {
+        let index = usize::try_from(code.checked_sub(start)?).ok()?;
+        table.get(index..index + 1).filter(|letter| *letter != "?")
+    };
+    let special = match c {
+        'Æ' | 'æ' => Some("ae"),
+        'Þ' | 'þ' => Some("th"),
+        'ß' => Some("ss"),
+        'Ĳ' | 'ĳ' => Some("ij"),
+        'Œ' | 'œ' => Some("oe"),
+        _ => None,
+    };
+    special
+        .or_else(|| single(LATIN_1, 0xC0))
+        .or_else(|| single(LATIN_EXTENDED_A, 0x100))
+        .or_else(|| {
+            let mut lower = c.to_lowercase();
+            match (lower.next(), lower.next()) {
+                (Some(lower), None) => greek(lower).or_else(|| cyrillic(lower)),
+                _ => None,
+            }
+        })
+}
+
+fn greek(c: char) -> Option<&'static str> {
+    Some(match c {
+        'α' | 'ά' => "a",
+        'β' => "v",
+        'γ' => "g",
+        'δ' => "d",
+        'ε' | 'έ' => "e",
+        'ζ' => "z",
+        'η' | 'ή' => "i",
+        'θ' => "th",
+        'ι' | 'ί' | 'ϊ' | 'ΐ' => "i",
+        'κ' => "k",
+        'λ' => "l",
+        'μ' => "m",
+        'ν' => "n",
+        'ξ' => "x",
+        'ο' | 'ό' => "o",
+        'π' => "p",
+        'ρ' => "r",
+        'σ' | 'ς' => "s",
+        'τ' => "t",
+        'υ' | 'ύ' | 'ϋ' | 'ΰ' => "y",
+        'φ' => "f",
+        'χ' => "ch",
+        'ψ' => "ps",
+        'ω' | 'ώ' => "o",
+        _ => return None,
+    })
+}
+
+fn cyrillic(c: char) -> Option<&'static str> {
+    Some(match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' | 'ґ' | 'ѓ' => "g",
+        'д' => "d",
+        'е' | 'ѐ' => "e",
+        'ё' => "yo",
+        'є' => "ye",
+        'ж' => "zh",
+        'з' => "z",
+        'и' | 'ѝ' | 'і' => "i",
+        'ї' => "yi",
+        'й' => "y",
+        'ј' => "j",
+        'к' | 'ќ' => "k",
+        'л' => "l",
+        'љ' => "lj",
+        'м' => "m",
+        'н' => "n",
+        'њ' => "nj",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'ћ' => "c",
+        'у' | 'ў' => "u",
+        'ф' => "f",
+        'х' => "kh",
+        'ц' => "ts",
+        'ч' => "ch",
+        'џ' | 'ѕ' => "dz",
+        'ђ' => "dj",
+        'ш' => "sh",
+        'щ' => "shch",
+        'ъ' | 'ь' => "",
+        'ы' => "y",
+        'э' => "e",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => return None,
+    })
 }
 
 fn non_empty(name: String, fallback: &str) -> String {
@@ -275,6 +452,32 @@ mod tests {
         assert_eq!(field_name("1st"), "_1st");
         assert_eq!(field_name("sequence-version"), "sequence_version");
         assert_eq!(field_name(""), "field");
+    }
+
+    #[test]
+    fn non_ascii_letters_are_transliterated() {
+        assert_eq!(field_name("Größe"), "grosse");
+        assert_eq!(field_name("café"), "cafe");
+        // The decomposed spelling (e + combining acute) reads the same.
+        assert_eq!(field_name("cafe\u{301}"), "cafe");
+        assert_eq!(field_name("straßeNr"), "strasse_nr");
+        assert_eq!(field_name("Łódź"), "lodz");
+        assert_eq!(field_name("æøå"), "aeoa");
+        assert_eq!(field_name("λόγος"), "logos");
+        assert_eq!(field_name("имя"), "imya");
+        assert_eq!(type_name("Жук"), "Zhuk");
+        assert_eq!(type_name("ЖУК"), "Zhuk");
+        assert_eq!(field_name("ЖУК"), "zhuk");
+        assert_eq!(field_name("名前"), "u540d_u524d");
+        assert_eq!(type_name("名前"), "U540dU524d");
+        assert_eq!(field_name("price€"), "price");
+        assert_eq!(field_name("a\u{200b}b"), "ab");
+        for name in ["größe", "名前", "имя", "λόγος", "ǅemal", "٣", "x\u{0308}"] {
+            let field = field_name(name);
+            assert!(field.is_ascii() && !field.is_empty(), "{name} → {field}");
+            assert!(type_name(name).is_ascii(), "{name}");
+            assert!(syn::parse_str::<syn::Ident>(&field).is_ok(), "{name} → {field}");
+        }
     }
 
     #[test]

@@ -69,3 +69,59 @@ fn every_fixture_crate_compiles_without_warnings() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(output.status.success(), "the fixture crates do not compile cleanly:\n{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Fixture crates that are run, not only compiled: each
+/// `fixtures/crate-tests/<name>.rs` is an integration test of the crate
+/// generated from `fixtures/constructs/<name>.yaml`, which sends requests
+/// to a local server (wiremock) and decodes what comes back. One workspace,
+/// one `cargo test`, dependencies pinned by the workspace's lock file.
+#[test]
+fn fixture_crates_pass_their_own_tests() {
+    let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let fixtures = crate::support::fixtures_dir();
+    let mut tests: Vec<_> = std::fs::read_dir(fixtures.join("crate-tests")).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    tests.sort();
+    assert!(!tests.is_empty(), "expected tests in {}", fixtures.join("crate-tests").display());
+    let mut members = Vec::new();
+    for test in tests {
+        let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+        let spec = fixtures.join("constructs").join(format!("{stem}.yaml"));
+        let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        let config = generator::Config::new(&format!("fixture-{stem}")).layout(generator::Layout::Member);
+        let inputs = [generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }];
+        let output = generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let crate_dir = work.path().join(&stem);
+        for (file, contents) in &output.files {
+            let mut contents = contents.clone();
+            if file == "Cargo.toml" {
+                contents.push_str("\n[dev-dependencies]\n");
+                contents.push_str("tokio = { version = \"1\", default-features = false, features = [\"macros\", \"rt\"] }\n");
+                contents.push_str("wiremock = \"0.6\"\n");
+            }
+            let target = crate_dir.join(file);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::create_dir_all(crate_dir.join("tests")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::copy(&test, crate_dir.join("tests").join("behaviour.rs")).unwrap_or_else(|e| panic!("{e}"));
+        members.push(format!("\"{stem}\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::copy(root().join("Cargo.lock"), work.path().join("Cargo.lock")).unwrap_or_else(|e| panic!("{e}"));
+    let output = Command::new(env!("CARGO"))
+        .args(["test", "--workspace", "--test", "behaviour", "--quiet", "--offline"])
+        .current_dir(work.path())
+        .env("CARGO_TARGET_DIR", root().join("target").join("standalone-check"))
+        .env("RUSTFLAGS", "-D warnings")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "the fixture crates' tests failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

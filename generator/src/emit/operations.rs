@@ -5,8 +5,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::types::{Shape, additional_field_name, shape};
 use super::{Context, doc_lines, ident, rust_type};
-use crate::model::{Encoding, Operation, Param, ParamLocation, ParamStyle, PathSegment, TypeRef};
+use crate::model::{
+    Encoding, Operation, Param, ParamLocation, ParamStyle, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
+};
 
 pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
     let operations: Vec<&Operation> = ctx.api.operations.iter().filter(|o| o.module == module).collect();
@@ -14,7 +17,7 @@ pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
     let items = operations.iter().map(|op| {
         let request = request_struct(op);
         let builder = builder(op);
-        let send = send_fn(op);
+        let send = send_fn(ctx, op);
         let response = response_enum(op);
         quote!(#request #response #builder #send)
     });
@@ -414,7 +417,7 @@ fn builder(op: &Operation) -> TokenStream {
 
 /// `async fn <operation>(core, request)`: builds the HTTP request from the
 /// request struct and sends it. `Client`'s [`Api`] implementation calls it.
-fn send_fn(op: &Operation) -> TokenStream {
+fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let request = request_name(op);
     let output = success_type(op, &TokenStream::new());
@@ -428,7 +431,10 @@ fn send_fn(op: &Operation) -> TokenStream {
         let send = |value: TokenStream| match body.encoding {
             Encoding::Json => quote!(http.json(#content_type, #value)?;),
             Encoding::Form => quote!(http.form(#content_type, #value)?;),
-            Encoding::Multipart => quote!(http.multipart(#value)?;),
+            Encoding::Multipart => match body_struct(ctx, &body.ty) {
+                Some(def) => multipart_parts(ctx, body, def, &value),
+                None => quote!(http.multipart(#value)?;),
+            },
             Encoding::Text | Encoding::Binary => quote!(http.raw_body(#content_type, ::std::clone::Clone::clone(#value));),
         };
         if body.required {
@@ -534,5 +540,140 @@ fn add_param(param: &Param) -> TokenStream {
         quote! {
             if let ::std::option::Option::Some(value) = &request.#field { #add }
         }
+    }
+}
+
+/// A type of the API by Rust name.
+fn find_type<'a>(ctx: &Context<'a>, name: &str) -> Option<&'a TypeDef> {
+    let types = &ctx.api.types;
+    types.binary_search_by(|t| t.name.as_str().cmp(name)).ok().and_then(|index| types.get(index))
+}
+
+/// `ty` with aliases looked through.
+fn resolved<'a>(ctx: &Context<'a>, ty: &'a TypeRef) -> &'a TypeRef {
+    let mut current = ty;
+    // A chain longer than the list of types must loop.
+    for _ in 0..=ctx.api.types.len() {
+        let TypeRef::Named(name) = current else { break };
+        match find_type(ctx, name).map(|def| &def.kind) {
+            Some(TypeKind::Alias { target }) => current = target,
+            _ => break,
+        }
+    }
+    current
+}
+
+/// The struct a multipart body is, if it is one.
+fn body_struct<'a>(ctx: &Context<'a>, ty: &'a TypeRef) -> Option<&'a TypeDef> {
+    let TypeRef::Named(name) = resolved(ctx, ty) else { return None };
+    find_type(ctx, name).filter(|def| matches!(def.kind, TypeKind::Struct { .. }))
+}
+
+/// How a property of a multipart body travels.
+enum PartKind<'a> {
+    /// A text part: strings as they are, other values as JSON.
+    Text,
+    /// A file part with the bytes.
+    File,
+    /// A file part per item.
+    Files,
+    /// A union some of whose variants are files.
+    Union { name: &'a str, variants: &'a [UnionVariant], open: bool, depth: usize },
+}
+
+/// Unions of unions of files are opened this deep; deeper ones, which only
+/// a union that contains itself has, travel as text.
+const UNION_DEPTH: usize = 8;
+
+fn part_kind<'a>(ctx: &Context<'a>, ty: &'a TypeRef, depth: usize) -> PartKind<'a> {
+    match resolved(ctx, ty) {
+        TypeRef::Bytes => PartKind::File,
+        TypeRef::Array(item) if *resolved(ctx, item) == TypeRef::Bytes => PartKind::Files,
+        TypeRef::Named(name) if depth < UNION_DEPTH => match find_type(ctx, name).map(|def| &def.kind) {
+            Some(TypeKind::Union { variants, discriminator })
+                if variants.iter().any(|v| !matches!(part_kind(ctx, &v.ty, depth + 1), PartKind::Text)) =>
+            {
+                PartKind::Union { name, variants, open: discriminator.is_some(), depth }
+            }
+            _ => PartKind::Text,
+        },
+        _ => PartKind::Text,
+    }
+}
+
+/// Sends `value` (an expression of type `&T`) as the part(s) named `wire`.
+fn add_part(ctx: &Context<'_>, kind: &PartKind<'_>, wire: &str, content_type: Option<&String>, value: &TokenStream) -> TokenStream {
+    let file_type = content_type.map_or("application/octet-stream", String::as_str);
+    let text_type = match content_type {
+        Some(content_type) => quote!(::std::option::Option::Some(#content_type)),
+        None => quote!(::std::option::Option::None),
+    };
+    match kind {
+        PartKind::Text => quote!(form.text(#wire, #text_type, #value)?;),
+        PartKind::File => quote!(form.file(#wire, #wire, #file_type, #value);),
+        PartKind::Files => quote! {
+            for item in #value {
+                form.file(#wire, #wire, #file_type, item);
+            }
+        },
+        PartKind::Union { name, variants, open, depth } => {
+            let union = ident(name);
+            let arms = variants.iter().map(|variant| {
+                let variant_name = ident(&variant.name);
+                let kind = part_kind(ctx, &variant.ty, depth + 1);
+                let add = add_part(ctx, &kind, wire, content_type, &quote!(variant));
+                quote!(super::types::#union::#variant_name(variant) => { #add })
+            });
+            // Unions with a discriminator keep unknown variants as JSON.
+            let fallback = open.then(|| quote!(other => { form.text(#wire, #text_type, other)?; }));
+            quote! {
+                match #value {
+                    #(#arms)*
+                    #fallback
+                }
+            }
+        }
+    }
+}
+
+/// A multipart body from the struct `def`, a part per property: bytes as
+/// file parts (named after the property, with the content type the spec's
+/// `encoding` gives or `application/octet-stream`), anything else as text.
+fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: &TokenStream) -> TokenStream {
+    let TypeKind::Struct { fields, additional, flattened } = &def.kind else {
+        return quote!(http.multipart(#value)?;);
+    };
+    let parts = fields.iter().map(|field| {
+        let name = ident(&field.name);
+        let kind = part_kind(ctx, &field.ty, 0);
+        let content_type = body.part_content_types.get(&field.wire_name);
+        match shape(field, def.update) {
+            Shape::Plain => add_part(ctx, &kind, &field.wire_name, content_type, &quote!(&source.#name)),
+            Shape::Nullable | Shape::Optional => {
+                let add = add_part(ctx, &kind, &field.wire_name, content_type, &quote!(value));
+                quote!(if let ::std::option::Option::Some(value) = &source.#name { #add })
+            }
+            Shape::Update => {
+                let add = add_part(ctx, &kind, &field.wire_name, content_type, &quote!(value));
+                quote!(if let super::runtime::Update::Set(value) = &source.#name { #add })
+            }
+        }
+    });
+    let unions = flattened.iter().map(|union| {
+        let name = ident(&union.name);
+        quote!(form.entries(&source.#name)?;)
+    });
+    let additional = additional.as_ref().map(|_| {
+        let name = additional_field_name(fields);
+        quote!(form.entries(&source.#name)?;)
+    });
+    quote! {
+        let source = #value;
+        http.multipart_parts(|form| {
+            #(#parts)*
+            #(#unions)*
+            #additional
+            ::std::result::Result::Ok(())
+        })?;
     }
 }

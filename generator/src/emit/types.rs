@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc_attrs, doc_lines, ident, rust_type};
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::{Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let items = ctx.api.types.iter().map(type_def);
@@ -20,24 +20,35 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct { fields, additional, flattened } => {
             let field_tokens = fields.iter().map(|f| field(f, def.update));
             let additional_field = additional.as_ref().map(|value| {
                 let name = additional_field_name(fields);
-                let value = rust_type(value, &TokenStream::new());
+                let value = value_rust_type(value);
                 quote! {
                     /// Properties beyond the declared ones.
                     #[serde(flatten)]
                     pub #name: ::std::collections::BTreeMap<::std::string::String, #value>,
                 }
             });
-            let constructor = def.request.then(|| request_constructor(def, fields, additional.is_some()));
+            let flattened_fields = flattened.iter().map(|union| {
+                let name = ident(&union.name);
+                let ty = flattened_type(union);
+                quote! {
+                    /// The rest of the object, one of the kinds the union allows; on the
+                    /// wire its properties stand beside the fields above.
+                    #[serde(flatten)]
+                    pub #name: #ty,
+                }
+            });
+            let constructor = def.request.then(|| request_constructor(def, fields, flattened, additional.is_some()));
             quote! {
                 #doc
                 #deprecated
                 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
                     #(#field_tokens)*
+                    #(#flattened_fields)*
                     #additional_field
                 }
                 #constructor
@@ -46,7 +57,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
         TypeKind::Union { variants, discriminator } => union(def, &doc, variants, discriminator.as_deref()),
         TypeKind::Enum { variants, fallback } => open_enum(def, &doc, variants, fallback),
         TypeKind::Alias { target } => {
-            let target = rust_type(target, &TokenStream::new());
+            let target = value_rust_type(target);
             quote! {
                 #doc
                 #deprecated
@@ -56,16 +67,39 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
+/// The Rust type of a value inside a type: as `rust_type`, except that raw
+/// bytes (a file part of a multipart body) are a `Vec<u8>`, which serde
+/// reads and writes.
+fn value_rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Array(item) => {
+            let item = value_rust_type(item);
+            quote!(::std::vec::Vec<#item>)
+        }
+        TypeRef::Map(value) => {
+            let value = value_rust_type(value);
+            quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        other => rust_type(other, &TokenStream::new()),
+    }
+}
+
+fn flattened_type(union: &Flattened) -> TokenStream {
+    let ty = value_rust_type(&union.ty);
+    if union.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
+}
+
 /// How a field is declared: plain, `Option`, or `Update` in update bodies.
 #[derive(Clone, Copy, PartialEq)]
-enum Shape {
+pub(super) enum Shape {
     Plain,
     Nullable,
     Optional,
     Update,
 }
 
-fn shape(field: &Field, update: bool) -> Shape {
+pub(super) fn shape(field: &Field, update: bool) -> Shape {
     match (field.required, field.nullable) {
         (true, false) => Shape::Plain,
         (true, true) => Shape::Nullable,
@@ -76,7 +110,7 @@ fn shape(field: &Field, update: bool) -> Shape {
 
 /// The value type of a field, boxed where the type contains itself.
 fn value_type(field: &Field) -> TokenStream {
-    let ty = rust_type(&field.ty, &TokenStream::new());
+    let ty = value_rust_type(&field.ty);
     if field.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
 }
 
@@ -132,10 +166,8 @@ fn field(field: &Field, update: bool) -> TokenStream {
     }
 }
 
-/// `new` with the required fields, and a setter per optional field, for
-/// the types sent as request bodies.
 /// The name of the map holding undeclared properties, clear of the fields.
-fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
+pub(super) fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
     let mut name = "additional_properties".to_owned();
     while fields.iter().any(|f| f.name == name) {
         name.push('_');
@@ -143,7 +175,9 @@ fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
     ident(&name)
 }
 
-fn request_constructor(def: &TypeDef, fields: &[Field], additional: bool) -> TokenStream {
+/// `new` with the required fields, and a setter per optional field, for
+/// the types sent as request bodies.
+fn request_constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
     let name = ident(&def.name);
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -154,7 +188,8 @@ fn request_constructor(def: &TypeDef, fields: &[Field], additional: bool) -> Tok
         let value = value_type(field);
         let (param_ty, convert) = match (&field.ty, field.boxed) {
             (TypeRef::String, false) => (quote!(impl ::std::convert::Into<::std::string::String>), Some(quote!(#field_name.into()))),
-            (_, true) => (rust_type(&field.ty, &TokenStream::new()), Some(quote!(::std::boxed::Box::new(#field_name)))),
+            (TypeRef::Bytes, false) => (quote!(impl ::std::convert::Into<::std::vec::Vec<u8>>), Some(quote!(#field_name.into()))),
+            (_, true) => (value_rust_type(&field.ty), Some(quote!(::std::boxed::Box::new(#field_name)))),
             _ => (value.clone(), None),
         };
         let init = match &convert {
@@ -194,6 +229,12 @@ fn request_constructor(def: &TypeDef, fields: &[Field], additional: bool) -> Tok
                 });
             }
         }
+    }
+    for union in flattened {
+        let union_name = ident(&union.name);
+        let ty = value_rust_type(&union.ty);
+        params.push(quote!(#union_name: #ty));
+        inits.push(if union.boxed { quote!(#union_name: ::std::boxed::Box::new(#union_name)) } else { quote!(#union_name) });
     }
     if additional {
         let name = additional_field_name(fields);
@@ -286,7 +327,7 @@ fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discrimina
     let types: Vec<TokenStream> = variants
         .iter()
         .map(|v| {
-            let ty = rust_type(&v.ty, &TokenStream::new());
+            let ty = value_rust_type(&v.ty);
             if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
         })
         .collect();

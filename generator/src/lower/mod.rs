@@ -1,6 +1,7 @@
 //! Merged document → model. Resolves every reference, names everything
 //! (through `naming`), and decides what the client holds instead of each call.
 
+mod binary;
 mod operation;
 mod schema;
 
@@ -116,6 +117,16 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     }
 
     schemas.box_recursive_fields();
+    let multipart_bodies: Vec<String> = operations
+        .iter()
+        .filter_map(|o| match &o.body {
+            Some(crate::model::RequestBody { encoding: crate::model::Encoding::Multipart, ty: crate::model::TypeRef::Named(name), .. }) => {
+                Some(name.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    binary::settle_bytes(&mut schemas.types, &multipart_bodies);
     mark_request_types(&operations, &mut schemas.types);
     if let Some(pagination) = &config.pagination {
         let mut matched = false;

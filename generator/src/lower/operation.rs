@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use openapiv3::{Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
 use crate::error::{Error, Location, Result};
+use crate::lower::binary::text_for_bytes;
 use crate::lower::schema::{Place, SchemaLowerer};
 use crate::merge::Origins;
 use crate::model::{
@@ -108,7 +109,9 @@ pub fn lower_operation(
         let (mut ty, mut minimum, mut maximum) = match &data.format {
             ParameterSchemaOrContent::Schema(schema) => {
                 let (minimum, maximum) = integer_range(schema);
-                (schemas.type_ref(schema, &context, &place)?, minimum, maximum)
+                let mut ty = schemas.type_ref(schema, &context, &place)?;
+                text_for_bytes(&mut ty);
+                (ty, minimum, maximum)
             }
             ParameterSchemaOrContent::Content(_) => (TypeRef::Json, None, None),
         };
@@ -155,10 +158,24 @@ pub fn lower_operation(
                     let ty = match (encoding, &media.schema) {
                         (Encoding::Binary, _) => TypeRef::Bytes,
                         (Encoding::Text, _) => TypeRef::String,
-                        (_, Some(schema)) => schemas.type_ref(schema, &format!("{builder}Body"), &place)?,
+                        (_, Some(schema)) => {
+                            let mut ty = schemas.type_ref(schema, &format!("{builder}Body"), &place)?;
+                            text_for_bytes(&mut ty);
+                            ty
+                        }
                         (_, None) => TypeRef::Json,
                     };
-                    Some(RequestBody { content_type: content_type.to_owned(), encoding, ty, required: body.required })
+                    let part_content_types = match encoding {
+                        Encoding::Multipart => part_content_types(media),
+                        _ => std::collections::BTreeMap::new(),
+                    };
+                    Some(RequestBody {
+                        content_type: content_type.to_owned(),
+                        encoding,
+                        ty,
+                        required: body.required,
+                        part_content_types,
+                    })
                 }
                 None => None,
             }
@@ -181,7 +198,9 @@ pub fn lower_operation(
                             (_, Some(schema)) => {
                                 let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(content_type));
                                 let place = Place::Operation { path, method: method_key, pointer };
-                                schemas.type_ref(schema, &format!("{builder}Response"), &place)?
+                                let mut ty = schemas.type_ref(schema, &format!("{builder}Response"), &place)?;
+                                text_for_bytes(&mut ty);
+                                ty
                             }
                             (_, None) => TypeRef::Json,
                         };
@@ -242,12 +261,36 @@ fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaTy
         .map(|((_, encoding), content_type, media)| (content_type, media, encoding))
 }
 
+/// The content types the spec's `encoding` gives the parts of a multipart
+/// body. Of a list (`image/png, image/jpeg`) the first concrete one is
+/// sent; wildcards (`image/*`) and anything that is not a plain media type
+/// are left out, and the part gets the default.
+fn part_content_types(media: &MediaType) -> std::collections::BTreeMap<String, String> {
+    let usable = |candidate: &str| {
+        let essence = candidate.split(';').next().unwrap_or_default().trim();
+        let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
+        matches!(essence.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
+            && candidate.bytes().all(|b| (b' '..=b'~').contains(&b))
+    };
+    media
+        .encoding
+        .iter()
+        .filter_map(|(property, encoding)| {
+            let listed = encoding.content_type.as_deref()?;
+            let chosen = listed.split(',').map(str::trim).find(|candidate| usable(candidate))?;
+            Some((property.clone(), chosen.to_owned()))
+        })
+        .collect()
+}
+
 /// Splits the path template into literal text and parameters, checking that
-/// every `{name}` has a path parameter and every path parameter a `{name}`.
+/// every `{name}` has a path parameter and every path parameter a `{name}`,
+/// each of them once.
 fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) -> Result<Vec<PathSegment>> {
     let mut segments = Vec::new();
     let mut rest = path;
     let mut used = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     while let Some((literal, after_open)) = rest.split_once('{') {
         let Some((name, after_close)) = after_open.split_once('}') else {
             return Err(Error::Invalid {
@@ -256,6 +299,15 @@ fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) ->
                 help: "close the path variable".to_owned(),
             });
         };
+        if !seen.insert(name) {
+            return Err(Error::Invalid {
+                location: at(""),
+                message: format!(
+                    "path {path:?} uses the parameter {{{name}}} more than once, but a path template may name each parameter only once"
+                ),
+                help: format!("rename the second {{{name}}} (say {{{name}2}}) and add a parameter with that name and `in: path`"),
+            });
+        }
         if !literal.is_empty() {
             segments.push(PathSegment::Literal(literal.to_owned()));
         }
@@ -273,11 +325,19 @@ fn path_segments(path: &str, params: &[Param], at: &dyn Fn(&str) -> Location) ->
     if !rest.is_empty() {
         segments.push(PathSegment::Literal(rest.to_owned()));
     }
-    if let Some(unused) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+    if let Some((_, unused)) = params.iter().enumerate().find(|(i, p)| p.location == ParamLocation::Path && !used.contains(i)) {
+        let name = &unused.wire_name;
+        if seen.contains(name.as_str()) {
+            return Err(Error::Invalid {
+                location: at(""),
+                message: format!("the path parameter {name:?} of {path:?} is declared twice; an operation's parameters must differ in name or `in`"),
+                help: format!("remove one of the two parameters with `name: {name}` and `in: path`"),
+            });
+        }
         return Err(Error::Invalid {
             location: at(""),
-            message: format!("path parameter {:?} does not appear in the path {path:?}", unused.1.wire_name),
-            help: format!("add {{{}}} to the path, or remove the parameter", unused.1.wire_name),
+            message: format!("path parameter {name:?} does not appear in the path {path:?}"),
+            help: format!("add {{{name}}} to the path, or remove the parameter"),
         });
     }
     Ok(segments)

@@ -10,6 +10,8 @@ use openapiv3::{
     VariantOrUnknownOrEmpty,
 };
 
+mod all_of;
+
 use crate::config::FieldType;
 use crate::error::{Error, Result};
 use crate::merge::Origins;
@@ -151,6 +153,9 @@ impl<'a> SchemaLowerer<'a> {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
+                // Bytes where a multipart body sends it as a file; elsewhere
+                // `lower` turns it back into a string (`text_for_bytes`).
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => TypeRef::Bytes,
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
@@ -212,7 +217,10 @@ impl<'a> SchemaLowerer<'a> {
             SchemaKind::Any(any) => {
                 !any.properties.is_empty() || (!any.enumeration.is_empty() && any.enumeration.iter().all(|v| v.is_string()))
             }
-            SchemaKind::AllOf { all_of } => self.single_member(all_of).is_none() && self.merged_object(schema, 0).is_some(),
+            SchemaKind::AllOf { all_of } => {
+                self.single_member(all_of).is_none()
+                    && (self.merged_object(schema, 0).is_some() || self.object_and_unions(all_of).is_some())
+            }
             SchemaKind::OneOf { one_of: members } | SchemaKind::AnyOf { any_of: members } => {
                 members.len() > 1 && self.string_union(members).is_none()
             }
@@ -357,10 +365,15 @@ impl<'a> SchemaLowerer<'a> {
                 Some(object) if !object.properties.is_empty() || object.additional_properties.is_some() => {
                     self.structure(&name, wire_name, &object, place)?
                 }
-                _ => {
-                    let target = self.inline_plain(schema, &name, place)?;
-                    TypeKind::Alias { target }
-                }
+                _ => match &schema.schema_kind {
+                    SchemaKind::AllOf { all_of } if self.single_member(all_of).is_none() => {
+                        match self.object_and_unions(all_of) {
+                            Some((object, unions)) => self.object_with_unions(&name, wire_name, object, &unions, place)?,
+                            None => TypeKind::Alias { target: self.inline_plain(schema, &name, place)? },
+                        }
+                    }
+                    _ => TypeKind::Alias { target: self.inline_plain(schema, &name, place)? },
+                },
             },
         };
         Ok(def)
@@ -377,6 +390,22 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn structure(&mut self, name: &str, wire_name: &str, object: &ObjectType, place: &Place<'_>) -> Result<TypeKind> {
+        let fields = self.fields(name, wire_name, object, place)?;
+        let additional = match &object.additional_properties {
+            Some(AdditionalProperties::Schema(value)) if !fields.is_empty() => {
+                Some(self.type_ref(value, &format!("{name}Value"), &place.child("/additionalProperties"))?)
+            }
+            Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
+            _ => None,
+        };
+        if fields.is_empty() {
+            return Ok(TypeKind::Alias { target: self.map_type(object.additional_properties.as_ref(), name, place)? });
+        }
+        Ok(TypeKind::Struct { fields, additional, flattened: Vec::new() })
+    }
+
+    /// The fields of an object's declared properties.
+    fn fields(&mut self, name: &str, wire_name: &str, object: &ObjectType, place: &Place<'_>) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
         let mut taken = BTreeSet::new();
         for (wire, property) in &object.properties {
@@ -409,17 +438,18 @@ impl<'a> SchemaLowerer<'a> {
                 deprecated: data.is_some_and(|d| d.deprecated && inline),
             });
         }
-        let additional = match &object.additional_properties {
-            Some(AdditionalProperties::Schema(value)) if !fields.is_empty() => {
-                Some(self.type_ref(value, &format!("{name}Value"), &place.child("/additionalProperties"))?)
-            }
-            Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
-            _ => None,
+        Ok(fields)
+    }
+
+    /// The members of a union schema (oneOf / anyOf of several schemas that
+    /// are not all strings), with the keyword that lists them.
+    fn union_members<'s>(&self, schema: &'s Schema) -> Option<(&'static str, &'s [ReferenceOr<Schema>])> {
+        let (keyword, members) = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => ("oneOf", one_of),
+            SchemaKind::AnyOf { any_of } => ("anyOf", any_of),
+            _ => return None,
         };
-        if fields.is_empty() {
-            return Ok(TypeKind::Alias { target: self.map_type(object.additional_properties.as_ref(), name, place)? });
-        }
-        Ok(TypeKind::Struct { fields, additional })
+        (members.len() > 1 && self.string_union(members).is_none()).then_some((keyword, members.as_slice()))
     }
 
     /// oneOf / anyOf: an enum with a variant per member, named after the
@@ -504,10 +534,15 @@ impl<'a> SchemaLowerer<'a> {
         for def in self.types.values_mut() {
             let owner = def.name.clone();
             match &mut def.kind {
-                TypeKind::Struct { fields, .. } => {
+                TypeKind::Struct { fields, flattened, .. } => {
                     for field in fields {
                         if let TypeRef::Named(target) = &field.ty {
                             field.boxed = reaches(&direct, target, &owner);
+                        }
+                    }
+                    for union in flattened {
+                        if let TypeRef::Named(target) = &union.ty {
+                            union.boxed = reaches(&direct, target, &owner);
                         }
                     }
                 }
@@ -583,9 +618,11 @@ fn enum_kind(values: &[&str]) -> TypeKind {
 /// Named types a type holds by value (not behind a `Vec` or map).
 fn direct_targets(kind: &TypeKind) -> Vec<String> {
     match kind {
-        TypeKind::Struct { fields, .. } => fields
+        TypeKind::Struct { fields, flattened, .. } => fields
             .iter()
-            .filter_map(|f| match &f.ty {
+            .map(|f| &f.ty)
+            .chain(flattened.iter().map(|f| &f.ty))
+            .filter_map(|ty| match ty {
                 TypeRef::Named(n) => Some(n.clone()),
                 _ => None,
             })
