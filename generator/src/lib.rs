@@ -4,7 +4,8 @@
 //! The steps, one module each, in the order data flows through them:
 //! [`load`] (text → documents) → [`merge`] (documents → one API) →
 //! [`lower`] (API → [`model`](mod@model), named by [`naming`]) → [`emit`] (model →
-//! tokens) → [`render`] (tokens → text).
+//! tokens) → [`render`] (tokens → text). [`diff`] compares two models for
+//! the API change report.
 
 // Errors carry two locations with their files and pointers; they are built
 // once per failed run, so their size costs nothing worth boxing for.
@@ -12,6 +13,7 @@
 
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod load;

@@ -1,12 +1,14 @@
 //! The workspace's integration tests, one binary so that the client and the
 //! generator are built once.
 
+mod api_diff;
 mod atomic;
 mod checked_in;
 mod client_features;
 mod client_wire;
 mod corpus_merge;
 mod contract;
+mod diff_locality;
 mod errors;
 mod faults;
 mod fixtures;

@@ -4,9 +4,11 @@
 pub mod bench;
 pub mod contract;
 pub mod corpus;
+pub mod diff;
 pub mod files;
 pub mod generate;
 pub mod regen;
+pub mod semver;
 
 /// The workspace root: xtask lives one folder below it.
 pub fn workspace_root() -> std::path::PathBuf {

@@ -1,7 +1,7 @@
 //! `cargo xtask …`: the project's commands, thin shells over the generator.
 //! The generator computes file contents; only this crate reads and writes disk.
 
-use xtask::{bench, contract, corpus, generate, regen};
+use xtask::{bench, contract, corpus, diff, generate, regen, semver};
 
 use std::process::ExitCode;
 
@@ -19,6 +19,15 @@ usage:
   cargo xtask contract
       Run the contract tests against Stoplight Prism serving the merged spec
       (needs Node.js and npm; installs Prism under target/contract/).
+  cargo xtask diff [--base <git-rev>] [--format text|markdown|json] [--fail-on-breaking]
+      Report how the API made from specs/ differs from the one specs/ at
+      <git-rev> (default HEAD) make, each change classified as breaking or
+      compatible for code using the crate. --fail-on-breaking: exit non-zero
+      when anything breaks.
+  cargo xtask semver [--edit <name>]...
+      Apply scripted spec edits, generate the crate before and after, and
+      check that cargo-semver-checks agrees with the report (installs it
+      under target/tools/ when missing).
   cargo xtask bench [-- <criterion options>]
       Benchmark the generated client's per-call overhead against bare reqwest
       (results in BENCHMARKS.md).";
@@ -31,6 +40,8 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("contract") => contract::run(&args[1..]),
         Some("corpus") => corpus::run(&args[1..]),
+        Some("diff") => diff::run(&args[1..]),
+        Some("semver") => semver::run(&args[1..]),
         // Hidden: one spec of `corpus`, in a process of its own.
         Some(corpus::ONE_COMMAND) => corpus::run_one(&args[1..]),
         Some("help" | "--help" | "-h") | None => {

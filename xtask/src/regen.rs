@@ -1,14 +1,21 @@
 //! `cargo xtask regen [--check]`: specs/ → generated-client/.
+//!
+//! A write also reports how the API differs from the one specs/ at `HEAD`
+//! make, and keeps the entry for those changes in
+//! generated-client/CHANGELOG.md. `--check` compares only the generated
+//! files: the changelog describes the uncommitted changes, and once they are
+//! committed there is nothing left to compare it with.
 
 use std::path::Path;
 use std::time::Instant;
 
 use generator::{Layout, Manifest, SpecInput};
 
-use crate::files;
+use crate::{diff, files};
 
 pub const MANIFEST: &str = "specs/codegen.toml";
 pub const CLIENT_DIR: &str = "generated-client";
+pub const CHANGELOG: &str = "generated-client/CHANGELOG.md";
 const OWNED: &str = "src/generated";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +63,11 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     for warning in &output.model.warnings {
         summary.push_str(&format!("note: {warning}\n"));
     }
+    match api_changes(root, &output.model) {
+        Ok(Some(report)) => summary.push_str(&format!("{report}\n")),
+        Ok(None) => {}
+        Err(reason) => summary.push_str(&format!("note: no API change report and no {CHANGELOG} entry: {reason}\n")),
+    }
     summary.push_str(&format!(
         "regen: {} changed, {} unchanged, {} removed; {} operations, {} types; {} ms",
         plan.changed.len(),
@@ -68,15 +80,60 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     Ok(summary)
 }
 
+/// Compares `model` with the API specs/ at `HEAD` make and keeps the
+/// changelog entry for the difference. Returns the short report when the
+/// API changed.
+fn api_changes(root: &Path, model: &generator::model::Api) -> Result<Option<String>, String> {
+    let base = diff::Base::resolve(root, "HEAD")?;
+    record_api_changes(root, &base, &base.model(root)?, model)
+}
+
+/// Writes the changelog entry for the changes from `before` (the API at
+/// `base`) to `after`, replacing an earlier entry for the same base and
+/// removing it when nothing changed any more. Returns the short report when
+/// the API changed.
+pub fn record_api_changes(
+    root: &Path,
+    base: &diff::Base,
+    before: &generator::model::Api,
+    after: &generator::model::Api,
+) -> Result<Option<String>, String> {
+    let report = generator::diff::diff(before, after);
+    let path = root.join(CHANGELOG);
+    let existing = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("cannot read {CHANGELOG}: {e}")),
+    };
+    let entry = (!report.is_empty()).then(|| diff::changelog_entry(&report, base));
+    let updated = diff::update_changelog(&existing, base, entry.as_deref());
+    if updated != existing && (entry.is_some() || !existing.is_empty()) {
+        write_replacing(&path, &updated)?;
+    }
+    Ok((!report.is_empty()).then(|| diff::short(&report, &base.label())))
+}
+
+/// Writes `path` whole: a temporary file beside it, renamed over it.
+fn write_replacing(path: &Path, contents: &str) -> Result<(), String> {
+    let temporary = path.with_extension("md.tmp~");
+    std::fs::write(&temporary, contents).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
+    std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+}
+
 /// Reads the manifest and the spec files it lists.
 pub fn read_specs(root: &Path) -> Result<(generator::Config, Vec<SpecInput>), String> {
-    let manifest_path = root.join(MANIFEST);
-    let text = std::fs::read_to_string(&manifest_path).map_err(|e| format!("{MANIFEST}: cannot read: {e}"))?;
+    specs_from(&|name: &str| std::fs::read_to_string(root.join(name)).map_err(|e| e.to_string()))
+}
+
+/// Reads the manifest and its spec files through `read` (path relative to
+/// the workspace root → text), from the disk or from a git revision.
+pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<(generator::Config, Vec<SpecInput>), String> {
+    let text = read(MANIFEST).map_err(|e| format!("{MANIFEST}: cannot read: {e}"))?;
     let manifest = Manifest::parse(MANIFEST, &text).map_err(|e| e.to_string())?;
     let mut inputs = Vec::new();
     for spec in &manifest.specs {
         let name = format!("specs/{}", spec.file);
-        let text = std::fs::read_to_string(root.join(&name))
+        let text = read(&name)
             .map_err(|e| format!("{name}: cannot read ({e})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
         inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
     }

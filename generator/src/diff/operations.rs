@@ -1,0 +1,313 @@
+//! Operations: calls, their parameters, bodies and responses.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Changes, Kind, match_by, presence, renames, rust_type};
+use crate::model::{Api, Operation, Param, ParamLocation, TypeRef};
+
+pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
+    let mut matched = match_by(&old.operations, &new.operations, |o| o.name.clone());
+    for (before, after) in renames(&mut matched, |a, b| a.method == b.method && a.path == b.path) {
+        out.breaking(
+            &format!("Client::{}", before.name),
+            Kind::Changed,
+            format!("`{} {}` renamed to `{}`", before.method.as_str(), before.path, after.name),
+            format!("`Client::{}`, `Api::{}` and `{}` are now `{}`, `Api::{}` and `{}`", before.name, before.name, before.builder, after.name, after.name, after.builder),
+        );
+        operation(before, after, out);
+    }
+    for removed in matched.removed {
+        out.breaking(
+            &format!("Client::{}", removed.name),
+            Kind::Removed,
+            format!("operation `{} {}` removed", removed.method.as_str(), removed.path),
+            format!("calls of `Client::{0}` and implementations of `Api::{0}` no longer compile", removed.name),
+        );
+    }
+    for added in matched.added {
+        out.breaking(
+            &format!("Client::{}", added.name),
+            Kind::Added,
+            format!("operation `{} {}` added", added.method.as_str(), added.path),
+            format!("implementations of the `Api` trait must add `{}` (its methods have no default body); code calling `Client` is unaffected", added.name),
+        );
+    }
+    for (before, after) in matched.both {
+        operation(before, after, out);
+    }
+}
+
+fn operation(old: &Operation, new: &Operation, out: &mut Changes) {
+    let item = format!("Client::{}", new.name);
+    if (old.method, &old.path) != (new.method, &new.path) {
+        out.compatible(
+            &item,
+            Kind::Changed,
+            format!("now `{} {}` (was `{} {}`)", new.method.as_str(), new.path, old.method.as_str(), old.path),
+            "calls go to the new address; no code changes".to_owned(),
+        );
+    }
+    if old.module != new.module {
+        out.breaking(
+            &item,
+            Kind::Changed,
+            format!("moved from module `{}` to `{}` (its first tag changed)", old.module, new.module),
+            format!("`{0}::{1}` and `{0}::{1}Request` are now `{2}::{3}` and `{2}::{3}Request`", old.module, old.builder, new.module, new.builder),
+        );
+    }
+    out.deprecation(&item, old.deprecated, new.deprecated);
+    parameters(&item, old, new, out);
+    body(&item, old, new, out);
+    responses(&item, old, new, out);
+    pagination(&item, old, new, out);
+}
+
+fn location(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn parameters(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    let request = format!("{}Request", new.builder);
+    let matched = match_by(&old.params, &new.params, |p| p.name.clone());
+    for removed in matched.removed {
+        out.breaking(
+            item,
+            Kind::Removed,
+            format!("{} parameter `{}` removed", location(removed.location), removed.wire_name),
+            if removed.required {
+                format!("`Client::{}` and `{}::new` lose the argument `{}`", new.name, new.builder, removed.name)
+            } else {
+                format!("the setter `{}::{}` and the field `{request}.{}` are gone", new.builder, removed.name, removed.name)
+            },
+        );
+    }
+    for added in matched.added {
+        let change = format!("{} {} parameter `{}` (`{}`) added", presence(added.required), location(added.location), added.wire_name, rust_type(&added.ty));
+        let effect = if added.required {
+            format!("`Client::{}` and `{}::new` take a new argument `{}`", new.name, new.builder, added.name)
+        } else {
+            format!(
+                "new setter `{}::{}`; struct literals of `{request}` must name the new field (it is not #[non_exhaustive]); calls through `Client` are unaffected",
+                new.builder, added.name
+            )
+        };
+        out.breaking(item, Kind::Added, change, effect);
+    }
+    for (before, after) in matched.both {
+        parameter(item, &request, before, after, out);
+    }
+}
+
+fn parameter(item: &str, request: &str, old: &Param, new: &Param, out: &mut Changes) {
+    let wire = &new.wire_name;
+    let (old_ty, new_ty) = (rust_type(&old.ty), rust_type(&new.ty));
+    if old.required != new.required || old_ty != new_ty {
+        let mut what = Vec::new();
+        if old.required != new.required {
+            what.push(format!("became {}", presence(new.required)));
+        }
+        if old_ty != new_ty {
+            what.push(format!("type changed from `{old_ty}` to `{new_ty}`"));
+        }
+        let effect = if old.required != new.required {
+            format!(
+                "`{}` moves between the arguments of the call and its setters; `{request}.{}` changes type",
+                new.name, new.name
+            )
+        } else {
+            format!("the argument or setter `{}` and `{request}.{}` take `{new_ty}` instead of `{old_ty}`", new.name, new.name)
+        };
+        out.breaking(item, Kind::Changed, format!("{} parameter `{wire}` {}", location(new.location), what.join(", ")), effect);
+    }
+    if old.location != new.location || old.wire_name != new.wire_name || old.style != new.style {
+        out.compatible(
+            item,
+            Kind::Changed,
+            format!("parameter `{}` is now sent as {} parameter `{wire}`", old.wire_name, location(new.location)),
+            "only the request on the wire changes".to_owned(),
+        );
+    }
+    if (old.minimum, old.maximum) != (new.minimum, new.maximum) {
+        let range = |min: Option<i64>, max: Option<i64>| match (min, max) {
+            (None, None) => "any value".to_owned(),
+            (min, max) => format!("{}..={}", min.map(|m| m.to_string()).unwrap_or_default(), max.map(|m| m.to_string()).unwrap_or_default()),
+        };
+        out.compatible(
+            item,
+            Kind::Changed,
+            format!("parameter `{wire}` accepts {} (was {})", range(new.minimum, new.maximum), range(old.minimum, old.maximum)),
+            "values outside the range are refused before sending; no code changes".to_owned(),
+        );
+    }
+}
+
+fn body(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    match (&old.body, &new.body) {
+        (None, None) => {}
+        (None, Some(added)) => out.breaking(
+            item,
+            Kind::Added,
+            format!("{} request body (`{}`) added", presence(added.required), rust_type(&added.ty)),
+            format!("`Client::{}` and `{}::new` take a body, or `{}Request` gains the field `body`", new.name, new.builder, new.builder),
+        ),
+        (Some(removed), None) => out.breaking(
+            item,
+            Kind::Removed,
+            format!("request body (`{}`) removed", rust_type(&removed.ty)),
+            format!("`Client::{}` takes no body; `{}Request.body` is gone", new.name, new.builder),
+        ),
+        (Some(before), Some(after)) => {
+            let (old_ty, new_ty) = (rust_type(&before.ty), rust_type(&after.ty));
+            if old_ty != new_ty || before.required != after.required {
+                let mut what = Vec::new();
+                if before.required != after.required {
+                    what.push(format!("became {}", presence(after.required)));
+                }
+                if old_ty != new_ty {
+                    what.push(format!("type changed from `{old_ty}` to `{new_ty}`"));
+                }
+                out.breaking(
+                    item,
+                    Kind::Changed,
+                    format!("request body {}", what.join(", ")),
+                    format!("the body argument of `Client::{}` and `{}Request.body` change type", new.name, new.builder),
+                );
+            }
+            if before.content_type != after.content_type || before.encoding != after.encoding {
+                out.compatible(
+                    item,
+                    Kind::Changed,
+                    format!("request body sent as `{}` (was `{}`)", after.content_type, before.content_type),
+                    "only the request on the wire changes".to_owned(),
+                );
+            }
+        }
+    }
+}
+
+/// What a call returns: one type, or an enum with a variant per status (as
+/// `emit::operations` decides).
+#[derive(PartialEq)]
+enum Returns {
+    One(String),
+    ByStatus(BTreeMap<u16, Option<String>>),
+}
+
+fn returns(op: &Operation) -> Returns {
+    let mut bodies: Vec<Option<&TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
+    bodies.dedup();
+    if bodies.len() > 1 {
+        return Returns::ByStatus(op.success.iter().map(|s| (s.status, s.ty.as_ref().map(rust_type))).collect());
+    }
+    Returns::One(op.success_type().map_or_else(|| "()".to_owned(), rust_type))
+}
+
+fn describe(returns: &Returns, op: &Operation) -> String {
+    match returns {
+        Returns::One(ty) => format!("`{ty}`"),
+        Returns::ByStatus(_) => format!("the enum `{}Response`", op.builder),
+    }
+}
+
+fn responses(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    let (old_returns, new_returns) = (returns(old), returns(new));
+    let old_statuses: BTreeSet<u16> = old.success.iter().map(|s| s.status).collect();
+    let new_statuses: BTreeSet<u16> = new.success.iter().map(|s| s.status).collect();
+    let list = |statuses: Vec<&u16>| statuses.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
+    match (&old_returns, &new_returns) {
+        (Returns::ByStatus(before), Returns::ByStatus(after)) => {
+            let enum_name = format!("{}Response", new.builder);
+            for (status, body) in after {
+                match before.get(status) {
+                    None => out.breaking(
+                        item,
+                        Kind::Added,
+                        format!("success status {status} added"),
+                        format!("`{enum_name}` gains a variant: `match`es on it without a `_` arm no longer compile"),
+                    ),
+                    Some(old_body) if old_body != body => out.breaking(
+                        item,
+                        Kind::Changed,
+                        format!("the body of success status {status} changed"),
+                        format!("the variant of `{enum_name}` for {status} holds another type"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for status in before.keys().filter(|s| !after.contains_key(s)) {
+                out.breaking(
+                    item,
+                    Kind::Removed,
+                    format!("success status {status} removed"),
+                    format!("code naming its variant of `{enum_name}` no longer compiles"),
+                );
+            }
+        }
+        _ if old_returns != new_returns => out.breaking(
+            item,
+            Kind::Changed,
+            if old_statuses == new_statuses {
+                format!("the body of success status {} changed", list(new_statuses.iter().collect()))
+            } else {
+                format!("success statuses changed from {} to {}", list(old_statuses.iter().collect()), list(new_statuses.iter().collect()))
+            },
+            format!("the call returns {} instead of {}", describe(&new_returns, new), describe(&old_returns, old)),
+        ),
+        _ => {
+            let added: Vec<&u16> = new_statuses.difference(&old_statuses).collect();
+            let removed: Vec<&u16> = old_statuses.difference(&new_statuses).collect();
+            if !added.is_empty() || !removed.is_empty() {
+                let mut what = Vec::new();
+                if !added.is_empty() {
+                    what.push(format!("success status {} added", list(added)));
+                }
+                if !removed.is_empty() {
+                    what.push(format!("success status {} removed", list(removed)));
+                }
+                out.compatible(
+                    item,
+                    Kind::Changed,
+                    what.join(", "),
+                    format!("the call still returns {}", describe(&new_returns, new)),
+                );
+            }
+        }
+    }
+    let old_errors: BTreeSet<&str> = old.errors.iter().map(|e| e.status.as_str()).collect();
+    let new_errors: BTreeSet<&str> = new.errors.iter().map(|e| e.status.as_str()).collect();
+    for status in new_errors.difference(&old_errors) {
+        out.compatible(item, Kind::Added, format!("error status {status} documented"), "documentation only: errors stay `Error::Api`".to_owned());
+    }
+    for status in old_errors.difference(&new_errors) {
+        out.compatible(item, Kind::Removed, format!("error status {status} no longer documented"), "documentation only: errors stay `Error::Api`".to_owned());
+    }
+}
+
+fn pagination(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    match (&old.pagination, &new.pagination) {
+        (None, Some(_)) => out.compatible(
+            item,
+            Kind::Added,
+            "now a paginated list".to_owned(),
+            format!("new method `{}::items` streams every item of every page", new.builder),
+        ),
+        (Some(_), None) => out.breaking(
+            item,
+            Kind::Removed,
+            "no longer a paginated list".to_owned(),
+            format!("`{}::items` is gone", new.builder),
+        ),
+        (Some(before), Some(after)) if rust_type(&before.item_type) != rust_type(&after.item_type) => out.breaking(
+            item,
+            Kind::Changed,
+            format!("items of the list are now `{}` (were `{}`)", rust_type(&after.item_type), rust_type(&before.item_type)),
+            format!("`{}::items` streams another type", new.builder),
+        ),
+        _ => {}
+    }
+}

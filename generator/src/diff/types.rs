@@ -1,0 +1,333 @@
+//! Types: structs and their fields, enums of values, unions and aliases.
+
+use super::{Changes, Kind, additional_field_name, field_type, is_constructor_argument, match_by, presence, rust_type};
+use crate::model::{Api, Field, Flattened, TypeDef, TypeKind, TypeRef};
+
+pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
+    let matched = match_by(&old.types, &new.types, |t| t.name.clone());
+    for removed in matched.removed {
+        out.breaking(
+            &format!("types::{}", removed.name),
+            Kind::Removed,
+            format!("schema `{}` removed", removed.wire_name),
+            format!("code naming `types::{}` no longer compiles", removed.name),
+        );
+    }
+    for added in matched.added {
+        out.compatible(
+            &format!("types::{}", added.name),
+            Kind::Added,
+            format!("schema `{}` added", added.wire_name),
+            "a new type; nothing existing changes".to_owned(),
+        );
+    }
+    for (before, after) in matched.both {
+        type_def(before, after, out);
+    }
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct { .. } => "a struct",
+        TypeKind::Union { .. } => "an enum of types",
+        TypeKind::Enum { .. } => "an enum of values",
+        TypeKind::Alias { .. } => "a type alias",
+    }
+}
+
+fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
+    let item = format!("types::{}", new.name);
+    out.deprecation(&item, old.deprecated, new.deprecated);
+    match (&old.kind, &new.kind) {
+        (
+            TypeKind::Struct { fields: old_fields, additional: old_additional, flattened: old_flattened },
+            TypeKind::Struct { fields: new_fields, additional: new_additional, flattened: new_flattened },
+        ) => {
+            structure(&item, old, new, (old_fields, new_fields), (old_additional, new_additional), out);
+            flattened(&item, &new.name, old_flattened, new_flattened, out);
+        }
+        (TypeKind::Enum { variants: old_variants, fallback: old_fallback }, TypeKind::Enum { variants: new_variants, fallback: new_fallback }) => {
+            let matched = match_by(old_variants, new_variants, |v| v.name.clone());
+            for added in matched.added {
+                out.compatible(
+                    &item,
+                    Kind::Added,
+                    format!("value `{}` added as `{}::{}`", added.wire_name, new.name, added.name),
+                    format!(
+                        "the enum is #[non_exhaustive], so `match`es already have a `_` arm; `{}` now decodes into `{}::{}` instead of `{}::{new_fallback}`",
+                        added.wire_name, new.name, added.name, new.name
+                    ),
+                );
+            }
+            for removed in matched.removed {
+                out.breaking(
+                    &item,
+                    Kind::Removed,
+                    format!("value `{}` (`{}::{}`) removed", removed.wire_name, new.name, removed.name),
+                    format!("code naming `{}::{}` no longer compiles", new.name, removed.name),
+                );
+            }
+            for (before, after) in matched.both.into_iter().filter(|(b, a)| b.wire_name != a.wire_name) {
+                out.compatible(
+                    &item,
+                    Kind::Changed,
+                    format!("`{}::{}` is now sent as `{}` (was `{}`)", new.name, after.name, after.wire_name, before.wire_name),
+                    "only the value on the wire changes".to_owned(),
+                );
+            }
+            if old_fallback != new_fallback {
+                out.breaking(
+                    &item,
+                    Kind::Changed,
+                    format!("the variant for unknown values is now `{new_fallback}` (was `{old_fallback}`)"),
+                    format!("code naming `{}::{old_fallback}` no longer compiles", new.name),
+                );
+            }
+        }
+        (TypeKind::Union { variants: old_variants, discriminator: old_tag }, TypeKind::Union { variants: new_variants, discriminator: new_tag }) => {
+            let exhaustive = "the enum is exhaustive: `match`es on it without a `_` arm no longer compile";
+            let matched = match_by(old_variants, new_variants, |v| v.name.clone());
+            for added in matched.added {
+                out.breaking(&item, Kind::Added, format!("variant `{}` (`{}`) added", added.name, rust_type(&added.ty)), exhaustive.to_owned());
+            }
+            for removed in matched.removed {
+                out.breaking(
+                    &item,
+                    Kind::Removed,
+                    format!("variant `{}` removed", removed.name),
+                    format!("code naming `{}::{}` no longer compiles", new.name, removed.name),
+                );
+            }
+            for (before, after) in matched.both {
+                if rust_type(&before.ty) != rust_type(&after.ty) || before.boxed != after.boxed {
+                    out.breaking(
+                        &item,
+                        Kind::Changed,
+                        format!("variant `{}` now holds `{}` (was `{}`)", after.name, rust_type(&after.ty), rust_type(&before.ty)),
+                        format!("code building or matching `{}::{}` must use the new type", new.name, after.name),
+                    );
+                } else if before.tags != after.tags {
+                    out.compatible(
+                        &item,
+                        Kind::Changed,
+                        format!("variant `{}` is chosen by {:?} (was {:?})", after.name, after.tags, before.tags),
+                        "only the JSON read and written changes".to_owned(),
+                    );
+                }
+            }
+            match (old_tag, new_tag) {
+                (None, Some(tag)) => out.breaking(&item, Kind::Changed, format!("now chosen by the property `{tag}`"), format!("gains a variant for unknown values; {exhaustive}")),
+                (Some(tag), None) => out.breaking(
+                    &item,
+                    Kind::Changed,
+                    format!("no longer chosen by the property `{tag}`"),
+                    "loses its variant for unknown values; code naming it no longer compiles".to_owned(),
+                ),
+                (Some(before), Some(after)) if before != after => out.compatible(
+                    &item,
+                    Kind::Changed,
+                    format!("now chosen by the property `{after}` (was `{before}`)"),
+                    "only the JSON read and written changes".to_owned(),
+                ),
+                _ => {}
+            }
+        }
+        (TypeKind::Alias { target: before }, TypeKind::Alias { target: after }) if rust_type(before) != rust_type(after) => out.breaking(
+            &item,
+            Kind::Changed,
+            format!("now `{}` (was `{}`)", rust_type(after), rust_type(before)),
+            format!("code using `{}` as `{}` no longer compiles", new.name, rust_type(before)),
+        ),
+        (TypeKind::Alias { .. }, TypeKind::Alias { .. }) => {}
+        (before, after) => out.breaking(
+            &item,
+            Kind::Changed,
+            format!("now {} (was {})", kind_name(after), kind_name(before)),
+            format!("code using `{}` as {} no longer compiles", new.name, kind_name(before)),
+        ),
+    }
+}
+
+fn structure(
+    item: &str,
+    old: &TypeDef,
+    new: &TypeDef,
+    (old_fields, new_fields): (&[Field], &[Field]),
+    (old_additional, new_additional): (&Option<TypeRef>, &Option<TypeRef>),
+    out: &mut Changes,
+) {
+    let name = &new.name;
+    match (old.request, new.request) {
+        (false, true) => out.compatible(
+            item,
+            Kind::Changed,
+            "now sent as a request body".to_owned(),
+            format!("gains `{name}::new` and a setter per optional field"),
+        ),
+        (true, false) => out.breaking(
+            item,
+            Kind::Changed,
+            "no longer sent as a request body".to_owned(),
+            format!("`{name}::new` and its setters are gone"),
+        ),
+        _ => {}
+    }
+    let literals = format!("struct literals and exhaustive patterns of `{name}` must name it (generated structs are not #[non_exhaustive])");
+    let matched = match_by(old_fields, new_fields, |f| f.name.clone());
+    for added in &matched.added {
+        let change = format!("{} field `{}` added as `{}: {}`", presence(added.required), added.wire_name, added.name, field_type(added, new.update));
+        let effect = if new.request && is_constructor_argument(added, new.update) {
+            format!("`{name}::new` takes a new argument `{}`; {literals}", added.name)
+        } else if new.request && added.name != "new" {
+            format!("new setter `{name}::{}`; {literals}", added.name)
+        } else {
+            literals.clone()
+        };
+        out.breaking(item, Kind::Added, change, effect);
+    }
+    for removed in &matched.removed {
+        out.breaking(
+            item,
+            Kind::Removed,
+            format!("{} field `{}` removed", presence(removed.required), removed.wire_name),
+            format!("code reading or setting `{name}.{}` no longer compiles", removed.name),
+        );
+    }
+    for (before, after) in &matched.both {
+        field(item, (old, new), before, after, out);
+    }
+    if old.request && new.request {
+        let in_both = |fields: &[Field], other: &[Field], update: bool| -> Vec<String> {
+            fields
+                .iter()
+                .filter(|f| is_constructor_argument(f, update))
+                .filter(|f| other.iter().any(|o| o.name == f.name))
+                .map(|f| f.name.clone())
+                .collect()
+        };
+        let old_order = in_both(old_fields, new_fields, old.update);
+        let new_order = in_both(new_fields, old_fields, new.update);
+        let mut old_sorted = old_order.clone();
+        let mut new_sorted = new_order.clone();
+        old_sorted.sort();
+        new_sorted.sort();
+        if old_sorted == new_sorted && old_order != new_order {
+            out.breaking(
+                item,
+                Kind::Changed,
+                format!("required fields reordered: {}", new_order.join(", ")),
+                format!("`{name}::new` takes its arguments in the new order"),
+            );
+        }
+    }
+    let additional_name = additional_field_name(new_fields);
+    match (old_additional, new_additional) {
+        (None, Some(value)) => out.breaking(
+            item,
+            Kind::Changed,
+            "now allows properties beyond the declared ones".to_owned(),
+            format!("new field `{additional_name}: BTreeMap<String, {}>`; {literals}", rust_type(value)),
+        ),
+        (Some(_), None) => out.breaking(
+            item,
+            Kind::Changed,
+            "no longer allows properties beyond the declared ones".to_owned(),
+            format!("the field `{}` is gone", additional_field_name(old_fields)),
+        ),
+        (Some(before), Some(after)) if rust_type(before) != rust_type(after) => out.breaking(
+            item,
+            Kind::Changed,
+            format!("undeclared properties are now `{}` (were `{}`)", rust_type(after), rust_type(before)),
+            format!("`{name}.{additional_name}` changes type"),
+        ),
+        _ => {}
+    }
+}
+
+/// The unions a struct carries beside its fields: each one a public field.
+fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: &mut Changes) {
+    let literals = format!("struct literals and exhaustive patterns of `{name}` must name it (generated structs are not #[non_exhaustive])");
+    let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", rust_type(&f.ty)) } else { rust_type(&f.ty) };
+    let matched = match_by(old, new, |f| f.name.clone());
+    for added in matched.added {
+        out.breaking(item, Kind::Added, format!("now also one of `{}` (`allOf`), held in `{}`", rust_type(&added.ty), added.name), format!("new field `{}: {}`; {literals}", added.name, declared(added)));
+    }
+    for removed in matched.removed {
+        out.breaking(
+            item,
+            Kind::Removed,
+            format!("no longer also one of `{}` (`allOf`)", rust_type(&removed.ty)),
+            format!("code reading or setting `{name}.{}` no longer compiles", removed.name),
+        );
+    }
+    for (before, after) in matched.both.into_iter().filter(|(b, a)| declared(b) != declared(a)) {
+        out.breaking(
+            item,
+            Kind::Changed,
+            format!("now also one of `{}` (was `{}`)", rust_type(&after.ty), rust_type(&before.ty)),
+            format!("`{name}.{}` changes type from `{}` to `{}`", after.name, declared(before), declared(after)),
+        );
+    }
+}
+
+fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new: &Field, out: &mut Changes) {
+    let name = &new_def.name;
+    let (old_declared, new_declared) = (field_type(old, old_def.update), field_type(new, new_def.update));
+    let (old_ty, new_ty) = (rust_type(&old.ty), rust_type(&new.ty));
+    let mut what = Vec::new();
+    if old.required != new.required {
+        what.push(format!("became {}", presence(new.required)));
+    }
+    if old.nullable != new.nullable {
+        what.push(if new.nullable { "became nullable".to_owned() } else { "is no longer nullable".to_owned() });
+    }
+    if old_ty != new_ty {
+        what.push(format!("type changed from `{old_ty}` to `{new_ty}`"));
+    }
+    if old.boxed != new.boxed {
+        what.push(if new.boxed { "now boxed (it contains its owner)".to_owned() } else { "no longer boxed".to_owned() });
+    }
+    if old_def.update != new_def.update && what.is_empty() {
+        what.push(if new_def.update { format!("`{name}` is now the body of a PUT or PATCH") } else { format!("`{name}` is no longer the body of a PUT or PATCH") });
+    }
+    let constructor = match (
+        old_def.request && is_constructor_argument(old, old_def.update),
+        new_def.request && is_constructor_argument(new, new_def.update),
+    ) {
+        (false, true) if old_def.request && new.name != "new" => {
+            Some(format!("`{name}::new` takes a new argument `{0}` and the setter `{name}::{0}` is gone", new.name))
+        }
+        (false, true) if old_def.request => Some(format!("`{name}::new` takes a new argument `{}`", new.name)),
+        (true, false) if new_def.request && new.name != "new" => {
+            Some(format!("`{name}::new` loses the argument `{0}`, which the new setter `{name}::{0}` sets", new.name))
+        }
+        (true, false) if new_def.request => Some(format!("`{name}::new` loses the argument `{}`", new.name)),
+        _ => None,
+    };
+    let change = format!("field `{}` {}", new.wire_name, what.join(", "));
+    if old_declared != new_declared {
+        let mut effect = format!("`{name}.{}` changes type from `{old_declared}` to `{new_declared}`", new.name);
+        if let Some(constructor) = constructor {
+            effect = format!("{effect}; {constructor}");
+        }
+        out.breaking(item, Kind::Changed, change, effect);
+    } else if let Some(constructor) = constructor {
+        out.breaking(item, Kind::Changed, change, constructor);
+    } else if !what.is_empty() {
+        out.compatible(
+            item,
+            Kind::Changed,
+            change,
+            format!("its Rust type `{new_declared}` stays; only what is sent or accepted changes"),
+        );
+    }
+    if old.wire_name != new.wire_name {
+        out.compatible(
+            item,
+            Kind::Changed,
+            format!("field `{}` is now sent and read as `{}`", old.wire_name, new.wire_name),
+            format!("`{name}.{}` keeps its name; only the JSON changes", new.name),
+        );
+    }
+    out.deprecation(&format!("{item}.{}", new.name), old.deprecated, new.deprecated);
+}
