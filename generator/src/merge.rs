@@ -97,7 +97,7 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
                 });
             };
             let target = paths.entry(path.clone()).or_default();
-            for (method, operation) in operations_with_path_parameters(item) {
+            for (method, operation) in operations_with_path_parameters(item, api.components.as_ref()) {
                 let key = (path.clone(), method.to_owned());
                 let slot = operation_slot(target, method);
                 match slot {
@@ -290,7 +290,9 @@ fn normalize(value: &mut serde_json::Value, names_map: bool) {
 
 /// The operations of a path item, each with the path-level parameters it
 /// does not override, so that an operation stands on its own after merging.
-fn operations_with_path_parameters(item: PathItem) -> Vec<(&'static str, Operation)> {
+/// An operation's parameter overrides a path-level one with the same name
+/// and location, whether either is written inline or as a `$ref`.
+fn operations_with_path_parameters(item: PathItem, components: Option<&openapiv3::Components>) -> Vec<(&'static str, Operation)> {
     let shared = item.parameters.clone();
     let all = [
         ("get", item.get),
@@ -302,19 +304,32 @@ fn operations_with_path_parameters(item: PathItem) -> Vec<(&'static str, Operati
         ("patch", item.patch),
         ("trace", item.trace),
     ];
+    let resolve = |parameter: &ReferenceOr<Parameter>| -> Option<Parameter> {
+        match parameter {
+            ReferenceOr::Item(p) => Some(p.clone()),
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/parameters/")?;
+                match components?.parameters.get(name)? {
+                    ReferenceOr::Item(p) => Some(p.clone()),
+                    ReferenceOr::Reference { .. } => None,
+                }
+            }
+        }
+    };
     all.into_iter()
         .filter_map(|(method, op)| op.map(|op| (method, op)))
         .map(|(method, mut op)| {
+            let own: Vec<Option<Parameter>> = op.parameters.iter().map(resolve).collect();
             for parameter in &shared {
-                let overridden = match parameter {
-                    ReferenceOr::Item(p) => op.parameters.iter().any(|q| match q {
-                        ReferenceOr::Item(q) => same_parameter(p, q),
-                        ReferenceOr::Reference { .. } => false,
-                    }),
-                    ReferenceOr::Reference { reference } => op
+                let overridden = match (parameter, resolve(parameter)) {
+                    (_, Some(p)) => own.iter().flatten().any(|q| same_parameter(&p, q)),
+                    // A reference that does not resolve here is compared as
+                    // written; the lowering reports it if it stays unresolved.
+                    (ReferenceOr::Reference { reference }, None) => op
                         .parameters
                         .iter()
                         .any(|q| matches!(q, ReferenceOr::Reference { reference: r } if r == reference)),
+                    (ReferenceOr::Item(_), None) => false,
                 };
                 if !overridden {
                     op.parameters.push(parameter.clone());
