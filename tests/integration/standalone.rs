@@ -74,7 +74,8 @@ fn every_fixture_crate_compiles_without_warnings() {
 /// `fixtures/crate-tests/<name>.rs` is an integration test of the crate
 /// generated from `fixtures/constructs/<name>.yaml`, which sends requests
 /// to a local server (wiremock) and decodes what comes back. One workspace,
-/// one `cargo test`, dependencies pinned by the workspace's lock file.
+/// one `cargo test` (which also runs the runtime's own unit tests inside
+/// each crate), dependencies pinned by the workspace's lock file.
 #[test]
 fn fixture_crates_pass_their_own_tests() {
     let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -112,7 +113,7 @@ fn fixture_crates_pass_their_own_tests() {
     std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
     std::fs::copy(root().join("Cargo.lock"), work.path().join("Cargo.lock")).unwrap_or_else(|e| panic!("{e}"));
     let output = Command::new(env!("CARGO"))
-        .args(["test", "--workspace", "--test", "behaviour", "--quiet", "--offline"])
+        .args(["test", "--workspace", "--lib", "--test", "behaviour", "--quiet", "--offline"])
         .current_dir(work.path())
         .env("CARGO_TARGET_DIR", root().join("target").join("standalone-check"))
         .env("RUSTFLAGS", "-D warnings")

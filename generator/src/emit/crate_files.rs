@@ -21,7 +21,9 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("rust_decimal", "{ version = \"1.37\", default-features = false, features = [\"std\", \"serde\"] }"),
     ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }"),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
-    ("serde_json", "\"1\""),
+    // Free-form JSON objects keep their keys in the order received, and form
+    // and multipart bodies send fields in their declared order.
+    ("serde_json", "{ version = \"1\", features = [\"preserve_order\"] }"),
     ("tokio", "{ version = \"1\", default-features = false, features = [\"time\"] }"),
     ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
 ];
