@@ -81,4 +81,6 @@ fn checked_in_manifest_has_the_dependencies_generated_crates_get() {
     names.sort_unstable();
     let expected: Vec<&str> = generator::emit::DEPENDENCIES.iter().map(|(name, _)| *name).collect();
     assert_eq!(names, expected);
+    // The TLS provider features, word for word.
+    assert!(manifest.contains(generator::emit::FEATURES), "generated-client/Cargo.toml lacks:{}", generator::emit::FEATURES);
 }

@@ -19,7 +19,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("percent-encoding", "\"2\""),
     ("reqwest", "{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"rustls-no-provider\"] }"),
     ("rust_decimal", "{ version = \"1.37\", default-features = false, features = [\"std\", \"serde\"] }"),
-    ("rustls", "{ version = \"0.23\", default-features = false, features = [\"ring\", \"std\", \"tls12\"] }"),
+    ("rustls", "{ version = \"0.23\", default-features = false, features = [\"std\", \"tls12\"] }"),
     ("serde", "{ version = \"1\", features = [\"derive\"] }"),
     // Free-form JSON objects keep their keys in the order received, and form
     // and multipart bodies send fields in their declared order.
@@ -27,6 +27,12 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("tokio", "{ version = \"1\", default-features = false, features = [\"time\"] }"),
     ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
 ];
+
+/// The TLS crypto provider is chosen by feature: ring by default, since the
+/// crate builds faster with it; aws-lc-rs (rustls' own default,
+/// FIPS-capable) instead when `aws-lc-rs` is on. The checked-in client's
+/// `Cargo.toml` has the same features.
+pub const FEATURES: &str = "\n[features]\ndefault = [\"ring\"]\n# TLS crypto provider: ring (the default) or aws-lc-rs; aws-lc-rs wins when both are on.\nring = [\"rustls/ring\"]\naws-lc-rs = [\"rustls/aws-lc-rs\"]\n";
 
 /// `Cargo.toml` of a generated crate; `standalone` makes it a workspace of
 /// its own. The crate name was validated by `Config`, so it needs no
@@ -39,6 +45,7 @@ pub fn cargo_toml(crate_name: &str, standalone: bool) -> String {
     for (name, requirement) in DEPENDENCIES {
         text.push_str(&format!("{name} = {requirement}\n"));
     }
+    text.push_str(FEATURES);
     if standalone {
         text.push_str("\n# A crate of its own, not a member of any surrounding workspace.\n[workspace]\n");
     }

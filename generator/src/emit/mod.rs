@@ -18,7 +18,7 @@ use quote::quote;
 use crate::config::Layout;
 use crate::model::{Api, TypeRef};
 
-pub use crate_files::{DEPENDENCIES, cargo_toml, lib_rs};
+pub use crate_files::{DEPENDENCIES, FEATURES, cargo_toml, lib_rs};
 
 /// What a file becomes: Rust tokens to format, or text that is already final.
 pub enum FileContent {

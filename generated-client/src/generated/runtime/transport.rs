@@ -120,10 +120,10 @@ impl CoreBuilder {
         let http = match self.http {
             Some(client) => client,
             None => {
-                // reqwest is built without a default TLS crypto provider (ring
-                // builds much faster than aws-lc); install ring unless the
-                // application already chose one.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                // reqwest is built without a TLS crypto provider: install the
+                // one the crate's features choose, unless the application
+                // already installed one.
+                install_crypto_provider();
                 let mut builder = reqwest::Client::builder();
                 if let Some(connect) = self.timeouts.connect {
                     builder = builder.connect_timeout(connect);
@@ -134,6 +134,16 @@ impl CoreBuilder {
         let base_path = parsed.path().trim_end_matches('/').to_owned();
         Ok(Core { inner: Arc::new(CoreInner { http, base_url, base: parsed, base_path, headers, retry: self.retry, timeouts: self.timeouts }) })
     }
+}
+
+/// The crate's `aws-lc-rs` feature picks aws-lc-rs; otherwise ring (the
+/// `ring` feature, on by default).
+#[allow(unexpected_cfgs)]
+fn install_crypto_provider() {
+    #[cfg(feature = "aws-lc-rs")]
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    #[cfg(not(feature = "aws-lc-rs"))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn header_name(name: &str) -> Result<http::HeaderName, Error> {
