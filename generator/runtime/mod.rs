@@ -5,6 +5,7 @@ pub mod codec;
 mod credentials;
 mod encode;
 mod error;
+mod non_exhaustive;
 mod paginate;
 mod request;
 mod response;
@@ -17,6 +18,8 @@ pub use credentials::Credentials;
 pub use encode::{Style, param_text};
 pub use error::{ApiError, DecodeError, Error};
 pub use http::{HeaderMap, Method, StatusCode};
+#[doc(hidden)]
+pub use non_exhaustive::NonExhaustive;
 pub use paginate::paginate;
 pub use request::{Request, RequestOptions, path_segment};
 pub use response::{RawResponse, Response};

@@ -282,6 +282,17 @@ pub fn module_name(tag: &str) -> String {
     }
 }
 
+/// The hidden last field of every generated struct, which keeps it open to
+/// new fields (the runtime's `NonExhaustive`).
+pub const NON_EXHAUSTIVE_FIELD: &str = "__non_exhaustive";
+
+/// The field names a struct starts with taken. [`field_name`] never makes
+/// a name with a leading `__`; reserving it as well keeps the marker clear
+/// of spec properties whatever the case rules become.
+pub fn reserved_field_names() -> BTreeSet<String> {
+    BTreeSet::from([NON_EXHAUSTIVE_FIELD.to_owned()])
+}
+
 /// `name`, or `name2`, `name3`… — the first not in `taken`; records it.
 pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     if taken.insert(name.clone()) {
@@ -452,6 +463,15 @@ mod tests {
         assert_eq!(field_name("1st"), "_1st");
         assert_eq!(field_name("sequence-version"), "sequence_version");
         assert_eq!(field_name(""), "field");
+    }
+
+    #[test]
+    fn no_property_takes_the_hidden_field() {
+        for wire in ["__non_exhaustive", "_non_exhaustive", "__nonExhaustive", "__non_exhaustive__"] {
+            assert_ne!(field_name(wire), NON_EXHAUSTIVE_FIELD, "{wire}");
+        }
+        let mut taken = reserved_field_names();
+        assert_eq!(unique(NON_EXHAUSTIVE_FIELD.to_owned(), &mut taken), "__non_exhaustive2");
     }
 
     #[test]

@@ -92,10 +92,10 @@ async fn update_bodies_tell_absent_from_null_from_value() {
 
     let mut item = line_item().description("Red").group_id("grp");
     item.group_id = Update::Clear;
-    item.service_period = Update::Set(DateRange {
-        start_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
-        end_date: chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default(),
-    });
+    item.service_period = Update::Set(DateRange::new(
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default(),
+    ));
     client.update_line_item("inv", "li", item).await.unwrap_or_else(|e| panic!("{e}"));
 
     let sent = body(&received(&server).await[0]);
@@ -265,20 +265,13 @@ async fn limit_is_checked_before_anything_is_sent() {
     }
 }
 
-/// A stand-in for the API, as a user would write one for their tests.
+/// A stand-in for the API, as a user would write one for their tests: it
+/// implements only the operation the code under test calls.
 struct FakeApi {
     calls: Mutex<Vec<ListLineItemGroupsRequest>>,
 }
 
-fn unused<T>() -> Result<Response<T>, Error> {
-    Err(Error::InvalidRequest("not used in this test".to_owned()))
-}
-
 impl Api for FakeApi {
-    async fn create_line_item_group(&self, _: sequence_invoices::invoice_line_items::CreateLineItemGroupRequest) -> Result<Response<LineItemGroup>, Error> {
-        unused()
-    }
-
     async fn list_line_item_groups(&self, request: ListLineItemGroupsRequest) -> Result<Response<LineItemGroupPage>, Error> {
         let after = request.after.clone();
         self.calls.lock().map(|mut calls| calls.push(request)).unwrap_or_default();
@@ -288,15 +281,8 @@ impl Api for FakeApi {
         };
         let items = items.into_iter().map(|id| serde_json::from_value(group(id))).collect::<Result<Vec<LineItemGroup>, _>>();
         let items = items.map_err(|e| Error::InvalidRequest(e.to_string()))?;
-        Ok(Response::new(LineItemGroupPage { items, pagination: PaginationMeta { after: next, before: None, total_result_size: Some(3) } }))
-    }
-
-    async fn update_line_item(&self, _: sequence_invoices::invoice_line_items::UpdateLineItemRequest) -> Result<Response<sequence_invoices::types::LineItem>, Error> {
-        unused()
-    }
-
-    async fn update_line_item_group(&self, _: sequence_invoices::invoice_line_items::UpdateLineItemGroupRequest) -> Result<Response<LineItemGroup>, Error> {
-        unused()
+        let pagination = PaginationMeta { after: next, total_result_size: Some(3), ..PaginationMeta::new() };
+        Ok(Response::new(LineItemGroupPage::new(items, pagination)))
     }
 }
 
@@ -317,11 +303,48 @@ async fn code_written_against_the_trait_runs_on_a_fake() {
     assert_eq!(calls[1].after.as_deref(), Some("next"));
 }
 
+/// The methods a fake leaves out answer with an error that names them and
+/// the fake, instead of failing to compile.
+#[tokio::test]
+async fn a_method_the_fake_does_not_implement_says_so() {
+    let fake = FakeApi { calls: Mutex::new(Vec::new()) };
+    let body = CreateLineItemGroup::new("x");
+    let error = sequence_invoices::invoice_line_items::CreateLineItemGroup::new(&fake, "inv_1", body).await.err();
+    let expected = "`Api::create_line_item_group` is not implemented by integration::client_features::FakeApi";
+    assert!(matches!(&error, Some(Error::InvalidRequest(m)) if m == expected), "{error:?}");
+    assert!(fake.calls.lock().map(|c| c.is_empty()).unwrap_or_default(), "the implemented method was not called");
+}
+
 #[test]
 fn request_bodies_build_with_a_constructor_or_a_literal() {
     let built = CreateLineItemGroup::new("Users").description("Charges for users");
-    let literal = CreateLineItemGroup { title: "Users".into(), description: Some("Charges for users".into()), tax_category_id: None };
+    let literal = CreateLineItemGroup { description: Some("Charges for users".into()), ..CreateLineItemGroup::new("Users") };
     assert_eq!(built, literal);
+}
+
+/// A body written as a literal sends exactly its fields: the hidden field
+/// that keeps the struct open is neither sent nor printed.
+#[tokio::test]
+async fn a_literal_body_sends_only_its_fields() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201).set_body_json(group("g"))).mount(&server).await;
+    let body = CreateLineItemGroup { description: Some("Charges".into()), ..CreateLineItemGroup::new("Users") };
+    let debug = format!("{body:?}");
+    let created = client(&server, RetryPolicy::never()).create_line_item_group("inv", body).await.unwrap_or_else(|e| panic!("{e}"));
+
+    assert_eq!(body_of_only_request(&server).await, json!({"title": "Users", "description": "Charges"}));
+    assert_eq!(debug, r#"CreateLineItemGroup { title: "Users", description: Some("Charges"), tax_category_id: None, .. }"#);
+    assert!(!debug.contains("non_exhaustive"), "{debug}");
+    let printed = format!("{created:?}");
+    assert!(printed.starts_with("LineItemGroup { id: \"g\", ") && printed.ends_with(", .. }"), "{printed}");
+    assert!(!printed.contains("non_exhaustive"), "{printed}");
+}
+
+async fn body_of_only_request(server: &MockServer) -> Value {
+    match &received(server).await[..] {
+        [only] => body(only),
+        other => panic!("expected one request, got {}", other.len()),
+    }
 }
 
 #[test]

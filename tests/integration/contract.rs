@@ -129,12 +129,12 @@ fn date(text: &str) -> NaiveDate {
 fn full_line_item() -> CreateOrUpdateLineItem {
     let start = DateTime::parse_from_rfc3339("2022-10-20T00:00:00+02:00").unwrap_or_else(|e| panic!("{e}"));
     let end = DateTime::parse_from_rfc3339("2022-10-24T00:00:00Z").unwrap_or_else(|e| panic!("{e}"));
-    let external = IntegrationExternalIdentifier { key: IntegrationService::Xero, value: "123".to_owned() };
+    let external = IntegrationExternalIdentifier::new(IntegrationService::Xero, "123");
     CreateOrUpdateLineItem::new("Ferraris", decimal("2"), decimal("20000.10"), decimal("0.2"), vec![external])
         .description("Red")
         .service_period_start(start)
         .service_period_end(end)
-        .service_period(DateRange { start_date: date("2022-10-20"), end_date: date("2022-10-24") })
+        .service_period(DateRange::new(date("2022-10-20"), date("2022-10-24")))
         .group_id("cd11218d-fa00-4faa-8684-a43113d076a8")
         .price_id("fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95")
         .rate_display(RateDisplay::Absolute)
@@ -203,7 +203,7 @@ async fn update_line_item_group_with_every_field_is_accepted_and_decodes_the_gro
         .tax_category_id("28227c88-6dba-455f-9b30-b9c76957e610")
         .revenue_recognition_method(RevenueRecognitionMethod::StraightLine)
         .revenue_classification(RevenueClassification::Earned)
-        .service_period(InclusiveDateRange { start: date("2022-10-20"), end_inclusive: date("2022-10-24") })
+        .service_period(InclusiveDateRange::new(date("2022-10-20"), date("2022-10-24")))
         .index(10);
     let client = client();
     let call = client.update_line_item_group("inv_1", "grp_1", body);

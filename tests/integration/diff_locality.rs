@@ -53,15 +53,19 @@ fn adding_an_optional_field_changes_one_file_and_at_most_15_lines() {
     let lines = edited.in_file(TYPES);
     assert!(lines.total() <= 15, "{lines:?}");
     assert_eq!(lines.deleted, 0, "adding a field should only add lines: {lines:?}");
-    assert!(edited.after[TYPES].contains("pub memo: ::std::option::Option<::std::string::String>,"));
+    // The field (doc, declaration), its line in `new` and its line in `Debug`.
+    let types = &edited.after[TYPES];
+    assert!(types.contains("pub memo: ::std::option::Option<::std::string::String>,"));
+    assert!(types.contains("memo: ::std::default::Default::default(),"));
+    assert!(types.contains(r#"out.field("memo", &self.memo);"#));
 }
 
 #[test]
 fn adding_an_optional_field_to_a_request_body_adds_the_field_and_its_setter() {
     let edited = Edited::new("add-optional-request-field");
     assert_eq!(edited.files(), [TYPES], "{:?}", edited.changed);
-    // The field (doc, serde attribute, declaration), its line in `new` and
-    // its setter: nothing else moves.
+    // The field (doc, serde attribute, declaration), its lines in `new` and
+    // in `Debug`, and its setter: nothing else moves.
     let lines = edited.in_file(TYPES);
     assert!(lines.total() <= 20, "{lines:?}");
     assert_eq!(lines.deleted, 0, "{lines:?}");
@@ -75,6 +79,7 @@ fn adding_an_operation_touches_only_the_trait_and_its_module() {
         assert_eq!(lines.deleted, 0, "{path}: an added operation should not rewrite existing lines: {lines:?}");
     }
     assert!(edited.after[API].contains("fn delete_line_item_group("));
+    assert!(edited.after[API].contains("\"`Api::delete_line_item_group` is not implemented by \""), "the trait method has a default body");
 }
 
 #[test]

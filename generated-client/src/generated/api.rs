@@ -9,6 +9,12 @@
 /// Each method takes the operation's request struct and returns the
 /// full response. The request builders (`client.list_…(…)`) work with
 /// any implementation through their `new` function.
+///
+/// Every method has a default body that returns
+/// [`Error::InvalidRequest`](super::Error::InvalidRequest) naming the
+/// method and the implementing type, so an implementation writes only
+/// the methods its tests call, and an operation the API adds later
+/// breaks no implementation. `Client` implements all of them.
 pub trait Api: ::std::marker::Send + ::std::marker::Sync {
     /// Create a Line Item Group
     ///
@@ -21,7 +27,17 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Response<super::types::LineItemGroup>,
             super::Error,
         >,
-    > + ::std::marker::Send;
+    > + ::std::marker::Send {
+        let _ = request;
+        let message = [
+            "`Api::create_line_item_group` is not implemented by ",
+            ::std::any::type_name::<Self>(),
+        ]
+            .concat();
+        ::std::future::ready(
+            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
+        )
+    }
     /// List all Line Item Groups
     ///
     /// `GET /invoices/{invoice}/line-item-groups`
@@ -33,7 +49,17 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Response<super::types::LineItemGroupPage>,
             super::Error,
         >,
-    > + ::std::marker::Send;
+    > + ::std::marker::Send {
+        let _ = request;
+        let message = [
+            "`Api::list_line_item_groups` is not implemented by ",
+            ::std::any::type_name::<Self>(),
+        ]
+            .concat();
+        ::std::future::ready(
+            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
+        )
+    }
     /// Update a line item
     ///
     /// `PUT /invoices/{invoice}/line-items/{id}`
@@ -45,7 +71,17 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Response<super::types::LineItem>,
             super::Error,
         >,
-    > + ::std::marker::Send;
+    > + ::std::marker::Send {
+        let _ = request;
+        let message = [
+            "`Api::update_line_item` is not implemented by ",
+            ::std::any::type_name::<Self>(),
+        ]
+            .concat();
+        ::std::future::ready(
+            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
+        )
+    }
     /// Update a Line Item Group
     ///
     /// `PUT /invoices/{invoice}/line-item-groups/{id}`
@@ -57,7 +93,17 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Response<super::types::LineItemGroup>,
             super::Error,
         >,
-    > + ::std::marker::Send;
+    > + ::std::marker::Send {
+        let _ = request;
+        let message = [
+            "`Api::update_line_item_group` is not implemented by ",
+            ::std::any::type_name::<Self>(),
+        ]
+            .concat();
+        ::std::future::ready(
+            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
+        )
+    }
 }
 impl Api for super::Client {
     fn create_line_item_group(

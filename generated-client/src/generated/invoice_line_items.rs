@@ -82,7 +82,10 @@ impl super::Client {
     }
 }
 /// The parameters of `POST /invoices/{invoice}/line-item-groups`, as [`Api::create_line_item_group`](super::Api::create_line_item_group) takes them.
+///
+/// The call's builder makes it: [`CreateLineItemGroup::new`], its setters, then [`into_request`](CreateLineItemGroup::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct CreateLineItemGroupRequest {
     /// The Invoice ID
     pub invoice: ::std::string::String,
@@ -180,7 +183,10 @@ pub(crate) async fn create_line_item_group(
     raw.json()
 }
 /// The parameters of `GET /invoices/{invoice}/line-item-groups`, as [`Api::list_line_item_groups`](super::Api::list_line_item_groups) takes them.
+///
+/// The call's builder makes it: [`ListLineItemGroups::new`], its setters, then [`into_request`](ListLineItemGroups::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct ListLineItemGroupsRequest {
     /// The Invoice ID
     pub invoice: ::std::string::String,
@@ -364,7 +370,10 @@ pub(crate) async fn list_line_item_groups(
     raw.json()
 }
 /// The parameters of `PUT /invoices/{invoice}/line-items/{id}`, as [`Api::update_line_item`](super::Api::update_line_item) takes them.
+///
+/// The call's builder makes it: [`UpdateLineItem::new`], its setters, then [`into_request`](UpdateLineItem::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct UpdateLineItemRequest {
     /// The Invoice ID
     pub invoice: ::std::string::String,
@@ -464,7 +473,10 @@ pub(crate) async fn update_line_item(
     raw.json()
 }
 /// The parameters of `PUT /invoices/{invoice}/line-item-groups/{id}`, as [`Api::update_line_item_group`](super::Api::update_line_item_group) takes them.
+///
+/// The call's builder makes it: [`UpdateLineItemGroup::new`], its setters, then [`into_request`](UpdateLineItemGroup::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[non_exhaustive]
 pub struct UpdateLineItemGroupRequest {
     /// The Invoice ID
     pub invoice: ::std::string::String,

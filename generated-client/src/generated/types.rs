@@ -2,7 +2,16 @@
 // Sources: specs/invoices.2024-07-30.create-line-item-group.transcribed.yaml, specs/invoices.2024-07-30.list-line-item-groups.yaml, specs/invoices.2024-07-30.update-line-item.yaml, specs/invoices.latest.update-line-item-group.yaml
 
 //! The request and response types of the API.
-#![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
+//!
+//! Every struct has a hidden last field, so that a field the API adds later breaks no code. Build a struct with `new`, which takes the required fields (request bodies also have a setter per optional field), or write a literal that ends in `..Type::new(…)`: `Type { optional_field: Some(value), ..Type::new(required_field) }`.
+//!
+//! Enums of values and of types are `#[non_exhaustive]`: a `match` on one needs a `_` arm, so that a value or variant the API adds later breaks no code either.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::new_without_default,
+    deprecated
+)]
 /// Example:
 /// ```json
 /// {
@@ -12,7 +21,6 @@
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -37,14 +45,18 @@ pub struct CreateLineItemGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tax_category_id: ::std::option::Option<::std::string::String>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
 }
 impl CreateLineItemGroup {
-    /// A `CreateLineItemGroup` with its required fields; set optional ones with the methods below.
+    /// A `CreateLineItemGroup` with its required fields; set optional ones with the methods below, or write a literal that ends in `..CreateLineItemGroup::new(…)`.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             title: title.into(),
             description: ::std::default::Default::default(),
             tax_category_id: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
         }
     }
     /// Sets `description`.
@@ -62,6 +74,15 @@ impl CreateLineItemGroup {
     ) -> Self {
         self.tax_category_id = ::std::option::Option::Some(tax_category_id.into());
         self
+    }
+}
+impl ::std::fmt::Debug for CreateLineItemGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("CreateLineItemGroup");
+        out.field("title", &self.title);
+        out.field("description", &self.description);
+        out.field("tax_category_id", &self.tax_category_id);
+        out.finish_non_exhaustive()
     }
 }
 /// Example:
@@ -93,7 +114,6 @@ impl CreateLineItemGroup {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -207,9 +227,12 @@ pub struct CreateOrUpdateLineItem {
         skip_serializing_if = "super::runtime::Update::is_unchanged"
     )]
     pub revenue_recognition_method: super::runtime::Update<RevenueRecognitionMethod>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
 }
 impl CreateOrUpdateLineItem {
-    /// A `CreateOrUpdateLineItem` with its required fields; set optional ones with the methods below.
+    /// A `CreateOrUpdateLineItem` with its required fields; set optional ones with the methods below, or write a literal that ends in `..CreateOrUpdateLineItem::new(…)`.
     pub fn new(
         title: impl ::std::convert::Into<::std::string::String>,
         quantity: ::rust_decimal::Decimal,
@@ -233,6 +256,7 @@ impl CreateOrUpdateLineItem {
             revenue_classification: ::std::default::Default::default(),
             credit_grant_id: ::std::default::Default::default(),
             revenue_recognition_method: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
         }
     }
     /// Sets `description`. To clear it, assign `Update::Clear` to the field.
@@ -314,6 +338,27 @@ impl CreateOrUpdateLineItem {
         self
     }
 }
+impl ::std::fmt::Debug for CreateOrUpdateLineItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("CreateOrUpdateLineItem");
+        out.field("title", &self.title);
+        out.field("description", &self.description);
+        out.field("quantity", &self.quantity);
+        out.field("rate", &self.rate);
+        out.field("tax_rate", &self.tax_rate);
+        out.field("service_period_start", &self.service_period_start);
+        out.field("service_period_end", &self.service_period_end);
+        out.field("service_period", &self.service_period);
+        out.field("group_id", &self.group_id);
+        out.field("price_id", &self.price_id);
+        out.field("rate_display", &self.rate_display);
+        out.field("external_ids", &self.external_ids);
+        out.field("revenue_classification", &self.revenue_classification);
+        out.field("credit_grant_id", &self.credit_grant_id);
+        out.field("revenue_recognition_method", &self.revenue_recognition_method);
+        out.finish_non_exhaustive()
+    }
+}
 /// Service Period
 ///
 /// Example:
@@ -324,7 +369,6 @@ impl CreateOrUpdateLineItem {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -337,6 +381,27 @@ pub struct DateRange {
     /// Example: `"2022-10-24"`
     #[serde(rename = "endDate")]
     pub end_date: ::chrono::NaiveDate,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl DateRange {
+    /// A `DateRange` with its fields.
+    pub fn new(start_date: ::chrono::NaiveDate, end_date: ::chrono::NaiveDate) -> Self {
+        Self {
+            start_date,
+            end_date,
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for DateRange {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("DateRange");
+        out.field("start_date", &self.start_date);
+        out.field("end_date", &self.end_date);
+        out.finish_non_exhaustive()
+    }
 }
 /// Billing period
 ///
@@ -348,7 +413,6 @@ pub struct DateRange {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -364,6 +428,27 @@ pub struct InclusiveDateRange {
     /// Example: `"2022-10-30"`
     #[serde(rename = "endInclusive")]
     pub end_inclusive: ::chrono::NaiveDate,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl InclusiveDateRange {
+    /// A `InclusiveDateRange` with its fields.
+    pub fn new(start: ::chrono::NaiveDate, end_inclusive: ::chrono::NaiveDate) -> Self {
+        Self {
+            start,
+            end_inclusive,
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for InclusiveDateRange {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("InclusiveDateRange");
+        out.field("start", &self.start);
+        out.field("end_inclusive", &self.end_inclusive);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example:
 /// ```json
@@ -373,7 +458,6 @@ pub struct InclusiveDateRange {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -383,6 +467,30 @@ pub struct IntegrationExternalIdentifier {
     pub key: IntegrationService,
     /// Example: `"123"`
     pub value: ::std::string::String,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl IntegrationExternalIdentifier {
+    /// A `IntegrationExternalIdentifier` with its fields.
+    pub fn new(
+        key: IntegrationService,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            key,
+            value: value.into(),
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for IntegrationExternalIdentifier {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("IntegrationExternalIdentifier");
+        out.field("key", &self.key);
+        out.field("value", &self.value);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example: `"Xero"`
 #[derive(
@@ -566,7 +674,6 @@ impl<'de> ::serde::Deserialize<'de> for IntegrationService {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -713,6 +820,80 @@ pub struct LineItem {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub revenue_recognition_method: ::std::option::Option<RevenueRecognitionMethod>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl LineItem {
+    /// A `LineItem` with its required fields and the optional ones empty; to set those, write a literal that ends in `..LineItem::new(…)`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        invoice_id: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        quantity: ::rust_decimal::Decimal,
+        rate: ::rust_decimal::Decimal,
+        tax_rate: ::rust_decimal::Decimal,
+        index: i64,
+        net_total: ::rust_decimal::Decimal,
+        total_tax: ::rust_decimal::Decimal,
+        gross_total: ::rust_decimal::Decimal,
+        rate_display: RateDisplay,
+        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            invoice_id: invoice_id.into(),
+            title: title.into(),
+            description: ::std::default::Default::default(),
+            quantity,
+            rate,
+            tax_rate,
+            service_period_start: ::std::default::Default::default(),
+            service_period_end: ::std::default::Default::default(),
+            service_period: ::std::default::Default::default(),
+            index,
+            group_id: ::std::default::Default::default(),
+            net_total,
+            total_tax,
+            gross_total,
+            price_id: ::std::default::Default::default(),
+            rate_display,
+            external_ids,
+            revenue_classification: ::std::default::Default::default(),
+            credit_grant_id: ::std::default::Default::default(),
+            product_id: ::std::default::Default::default(),
+            revenue_recognition_method: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for LineItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("LineItem");
+        out.field("id", &self.id);
+        out.field("invoice_id", &self.invoice_id);
+        out.field("title", &self.title);
+        out.field("description", &self.description);
+        out.field("quantity", &self.quantity);
+        out.field("rate", &self.rate);
+        out.field("tax_rate", &self.tax_rate);
+        out.field("service_period_start", &self.service_period_start);
+        out.field("service_period_end", &self.service_period_end);
+        out.field("service_period", &self.service_period);
+        out.field("index", &self.index);
+        out.field("group_id", &self.group_id);
+        out.field("net_total", &self.net_total);
+        out.field("total_tax", &self.total_tax);
+        out.field("gross_total", &self.gross_total);
+        out.field("price_id", &self.price_id);
+        out.field("rate_display", &self.rate_display);
+        out.field("external_ids", &self.external_ids);
+        out.field("revenue_classification", &self.revenue_classification);
+        out.field("credit_grant_id", &self.credit_grant_id);
+        out.field("product_id", &self.product_id);
+        out.field("revenue_recognition_method", &self.revenue_recognition_method);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example:
 /// ```json
@@ -732,7 +913,6 @@ pub struct LineItem {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -782,6 +962,49 @@ pub struct LineItemGroup {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub tax_category: ::std::option::Option<TaxCategoryResponse>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl LineItemGroup {
+    /// A `LineItemGroup` with its required fields and the optional ones empty; to set those, write a literal that ends in `..LineItemGroup::new(…)`.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        invoice_id: impl ::std::convert::Into<::std::string::String>,
+        title: impl ::std::convert::Into<::std::string::String>,
+        index: i64,
+        net_total: ::rust_decimal::Decimal,
+        total_tax: ::rust_decimal::Decimal,
+        gross_total: ::rust_decimal::Decimal,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            invoice_id: invoice_id.into(),
+            title: title.into(),
+            description: ::std::default::Default::default(),
+            index,
+            net_total,
+            total_tax,
+            gross_total,
+            tax_category: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for LineItemGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("LineItemGroup");
+        out.field("id", &self.id);
+        out.field("invoice_id", &self.invoice_id);
+        out.field("title", &self.title);
+        out.field("description", &self.description);
+        out.field("index", &self.index);
+        out.field("net_total", &self.net_total);
+        out.field("total_tax", &self.total_tax);
+        out.field("gross_total", &self.gross_total);
+        out.field("tax_category", &self.tax_category);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example:
 /// ```json
@@ -810,7 +1033,6 @@ pub struct LineItemGroup {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -822,6 +1044,30 @@ pub struct LineItemGroupPage {
     /// Example: `[{"id":"4639a112-f821-4bc1-bc2d-6f9ece5b7c0f","invoiceId":"cd11218d-fa00-4faa-8684-a43113d076a8","title":"Users","description":"Charges for users","index":2,"netTotal":"51.20","totalTax":"2.50","grossTotal":"101.23","taxCategory":{"id":"28227c88-6dba-455f-9b30-b9c76957e610","name":"VAT"}}]`
     pub items: ::std::vec::Vec<LineItemGroup>,
     pub pagination: PaginationMeta,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl LineItemGroupPage {
+    /// A `LineItemGroupPage` with its fields.
+    pub fn new(
+        items: ::std::vec::Vec<LineItemGroup>,
+        pagination: PaginationMeta,
+    ) -> Self {
+        Self {
+            items,
+            pagination,
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for LineItemGroupPage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("LineItemGroupPage");
+        out.field("items", &self.items);
+        out.field("pagination", &self.pagination);
+        out.finish_non_exhaustive()
+    }
 }
 /// Results pagination
 ///
@@ -834,7 +1080,6 @@ pub struct LineItemGroupPage {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -860,6 +1105,29 @@ pub struct PaginationMeta {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub total_result_size: ::std::option::Option<i64>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl PaginationMeta {
+    /// A `PaginationMeta` with its required fields and the optional ones empty; to set those, write a literal that ends in `..PaginationMeta::new(…)`.
+    pub fn new() -> Self {
+        Self {
+            after: ::std::default::Default::default(),
+            before: ::std::default::Default::default(),
+            total_result_size: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for PaginationMeta {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("PaginationMeta");
+        out.field("after", &self.after);
+        out.field("before", &self.before);
+        out.field("total_result_size", &self.total_result_size);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example: `"ABSOLUTE"`
 #[derive(
@@ -1149,7 +1417,6 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -1164,6 +1431,30 @@ pub struct TaxCategoryResponse {
     ///
     /// Example: `"VAT"`
     pub name: ::std::string::String,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
+}
+impl TaxCategoryResponse {
+    /// A `TaxCategoryResponse` with its fields.
+    pub fn new(
+        id: impl ::std::convert::Into<::std::string::String>,
+        name: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            __non_exhaustive: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::fmt::Debug for TaxCategoryResponse {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("TaxCategoryResponse");
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.finish_non_exhaustive()
+    }
 }
 /// Example:
 /// ```json
@@ -1181,7 +1472,6 @@ pub struct TaxCategoryResponse {
 /// }
 /// ```
 #[derive(
-    ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::serde::Serialize,
@@ -1231,9 +1521,12 @@ pub struct UpdateLineItemGroup {
     /// Example: `10`
     #[serde(default, skip_serializing_if = "super::runtime::Update::is_unchanged")]
     pub index: super::runtime::Update<i64>,
+    #[doc(hidden)]
+    #[serde(skip)]
+    pub __non_exhaustive: super::runtime::NonExhaustive,
 }
 impl UpdateLineItemGroup {
-    /// A `UpdateLineItemGroup` with its required fields; set optional ones with the methods below.
+    /// A `UpdateLineItemGroup` with its required fields; set optional ones with the methods below, or write a literal that ends in `..UpdateLineItemGroup::new(…)`.
     pub fn new(title: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             title: title.into(),
@@ -1243,6 +1536,7 @@ impl UpdateLineItemGroup {
             revenue_classification: ::std::default::Default::default(),
             service_period: ::std::default::Default::default(),
             index: ::std::default::Default::default(),
+            __non_exhaustive: ::std::default::Default::default(),
         }
     }
     /// Sets `description`. To clear it, assign `Update::Clear` to the field.
@@ -1290,5 +1584,18 @@ impl UpdateLineItemGroup {
     pub fn index(mut self, index: i64) -> Self {
         self.index = super::runtime::Update::Set(index);
         self
+    }
+}
+impl ::std::fmt::Debug for UpdateLineItemGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        let mut out = f.debug_struct("UpdateLineItemGroup");
+        out.field("title", &self.title);
+        out.field("description", &self.description);
+        out.field("tax_category_id", &self.tax_category_id);
+        out.field("revenue_recognition_method", &self.revenue_recognition_method);
+        out.field("revenue_classification", &self.revenue_classification);
+        out.field("service_period", &self.service_period);
+        out.field("index", &self.index);
+        out.finish_non_exhaustive()
     }
 }

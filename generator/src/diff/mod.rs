@@ -6,17 +6,19 @@
 //! against the old crate may not compile against the new one, **compatible**
 //! otherwise. The rules follow from the shape of the generated code:
 //!
-//! - structs have only public fields and are not `#[non_exhaustive]`: a new
-//!   field, even an optional one, breaks struct literals and exhaustive
-//!   patterns, and a field whose Rust type changes (`T` ↔ `Option<T>`, in
-//!   either direction) breaks the code reading it;
-//! - request bodies have `new(required fields…)` and setters: a new required
-//!   field is a new argument;
-//! - string enums are `#[non_exhaustive]` with a fallback variant, so a new
-//!   value is compatible; unions and response enums are exhaustive;
-//! - the `Api` trait has one method per operation, without a default body:
-//!   a new operation breaks every implementation of it;
-//! - an operation's parameters are public fields of its `…Request` struct.
+//! - every struct ends in a hidden field (`#[doc(hidden)] pub
+//!   __non_exhaustive`), so code outside the crate builds one only through
+//!   `new(required fields…)`, the setters of request bodies, or a literal
+//!   ending in `..T::new(…)`: a new optional field is compatible, a new
+//!   required field (or a flattened union) is a new argument of `new`, and a
+//!   field whose Rust type changes (`T` ↔ `Option<T>`, in either direction)
+//!   breaks the code reading it;
+//! - string enums, unions and the enums of multi-status responses are
+//!   `#[non_exhaustive]`: a new value, variant or status is compatible;
+//! - the `Api` trait's methods have default bodies (an
+//!   `Error::InvalidRequest`): a new operation is compatible;
+//! - an operation's `…Request` struct is `#[non_exhaustive]`: a new optional
+//!   parameter is a new setter, compatible; a required one is a new argument.
 //!
 //! Descriptions, summaries and examples are documentation: not reported.
 
@@ -269,13 +271,19 @@ fn field_type(field: &Field, update: bool) -> String {
     }
 }
 
-/// Whether a request body's `new` takes the field as an argument.
+/// Whether a struct's `new` takes the field as an argument.
 fn is_constructor_argument(field: &Field, update: bool) -> bool {
     matches!(shape(field, update), Shape::Plain | Shape::Nullable)
 }
 
 fn presence(required: bool) -> &'static str {
     if required { "required" } else { "optional" }
+}
+
+/// Whether a struct has a setter for the field: request bodies have one
+/// per optional field, except a field called `new`.
+fn has_setter(field: &Field, request: bool, update: bool) -> bool {
+    request && !is_constructor_argument(field, update) && field.name != "new"
 }
 
 /// The field holding undeclared properties (as `emit::types` names it).

@@ -25,11 +25,14 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
         );
     }
     for added in matched.added {
-        out.breaking(
+        out.compatible(
             &format!("Client::{}", added.name),
             Kind::Added,
             format!("operation `{} {}` added", added.method.as_str(), added.path),
-            format!("implementations of the `Api` trait must add `{}` (its methods have no default body); code calling `Client` is unaffected", added.name),
+            format!(
+                "new method `Client::{0}` and builder `{1}`; `Api::{0}` has a default body (it returns `Error::InvalidRequest`), so implementations of the `Api` trait keep compiling",
+                added.name, added.builder
+            ),
         );
     }
     for (before, after) in matched.both {
@@ -88,15 +91,16 @@ fn parameters(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
     }
     for added in matched.added {
         let change = format!("{} {} parameter `{}` (`{}`) added", presence(added.required), location(added.location), added.wire_name, rust_type(&added.ty));
-        let effect = if added.required {
-            format!("`Client::{}` and `{}::new` take a new argument `{}`", new.name, new.builder, added.name)
+        if added.required {
+            out.breaking(item, Kind::Added, change, format!("`Client::{}` and `{}::new` take a new argument `{}`", new.name, new.builder, added.name));
         } else {
-            format!(
-                "new setter `{}::{}`; struct literals of `{request}` must name the new field (it is not #[non_exhaustive]); calls through `Client` are unaffected",
-                new.builder, added.name
-            )
-        };
-        out.breaking(item, Kind::Added, change, effect);
+            out.compatible(
+                item,
+                Kind::Added,
+                change,
+                format!("new setter `{}::{}` and field `{request}.{}` (the struct is #[non_exhaustive]); existing calls keep compiling", new.builder, added.name, added.name),
+            );
+        }
     }
     for (before, after) in matched.both {
         parameter(item, &request, before, after, out);
@@ -149,11 +153,17 @@ fn parameter(item: &str, request: &str, old: &Param, new: &Param, out: &mut Chan
 fn body(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
     match (&old.body, &new.body) {
         (None, None) => {}
-        (None, Some(added)) => out.breaking(
+        (None, Some(added)) if added.required => out.breaking(
             item,
             Kind::Added,
-            format!("{} request body (`{}`) added", presence(added.required), rust_type(&added.ty)),
-            format!("`Client::{}` and `{}::new` take a body, or `{}Request` gains the field `body`", new.name, new.builder, new.builder),
+            format!("required request body (`{}`) added", rust_type(&added.ty)),
+            format!("`Client::{}` and `{}::new` take a new argument `body`", new.name, new.builder),
+        ),
+        (None, Some(added)) => out.compatible(
+            item,
+            Kind::Added,
+            format!("optional request body (`{}`) added", rust_type(&added.ty)),
+            format!("new setter `{0}::body` and field `{0}Request.body` (the struct is #[non_exhaustive]); existing calls keep compiling", new.builder),
         ),
         (Some(removed), None) => out.breaking(
             item,
@@ -224,11 +234,13 @@ fn responses(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
             let enum_name = format!("{}Response", new.builder);
             for (status, body) in after {
                 match before.get(status) {
-                    None => out.breaking(
+                    None => out.compatible(
                         item,
                         Kind::Added,
                         format!("success status {status} added"),
-                        format!("`{enum_name}` gains a variant: `match`es on it without a `_` arm no longer compile"),
+                        format!(
+                            "`{enum_name}` gains a variant for it, where it arrived as `{enum_name}::Other` before; the enum is #[non_exhaustive], so `match`es on it already have a `_` arm"
+                        ),
                     ),
                     Some(old_body) if old_body != body => out.breaking(
                         item,

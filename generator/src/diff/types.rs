@@ -1,7 +1,10 @@
 //! Types: structs and their fields, enums of values, unions and aliases.
 
-use super::{Changes, Kind, additional_field_name, field_type, is_constructor_argument, match_by, presence, rust_type};
-use crate::model::{Api, Field, Flattened, TypeDef, TypeKind, TypeRef};
+use std::collections::BTreeSet;
+
+use super::{Changes, Kind, additional_field_name, field_type, has_setter, is_constructor_argument, match_by, presence, rust_type};
+use crate::model::{Api, Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::naming;
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
     let matched = match_by(&old.types, &new.types, |t| t.name.clone());
@@ -85,10 +88,15 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             }
         }
         (TypeKind::Union { variants: old_variants, discriminator: old_tag }, TypeKind::Union { variants: new_variants, discriminator: new_tag }) => {
-            let exhaustive = "the enum is exhaustive: `match`es on it without a `_` arm no longer compile";
+            let open = "the enum is #[non_exhaustive], so `match`es on it already have a `_` arm";
             let matched = match_by(old_variants, new_variants, |v| v.name.clone());
             for added in matched.added {
-                out.breaking(&item, Kind::Added, format!("variant `{}` (`{}`) added", added.name, rust_type(&added.ty)), exhaustive.to_owned());
+                out.compatible(
+                    &item,
+                    Kind::Added,
+                    format!("variant `{}` (`{}`) added", added.name, rust_type(&added.ty)),
+                    format!("{open}; values of that kind now decode into `{}::{}`", new.name, added.name),
+                );
             }
             for removed in matched.removed {
                 out.breaking(
@@ -116,18 +124,29 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 }
             }
             match (old_tag, new_tag) {
-                (None, Some(tag)) => out.breaking(&item, Kind::Changed, format!("now chosen by the property `{tag}`"), format!("gains a variant for unknown values; {exhaustive}")),
+                (None, Some(tag)) => out.compatible(
+                    &item,
+                    Kind::Changed,
+                    format!("now chosen by the property `{tag}`"),
+                    format!("gains the variant `{}::{}` for unknown kinds; {open}", new.name, union_fallback(new_variants)),
+                ),
                 (Some(tag), None) => out.breaking(
                     &item,
                     Kind::Changed,
                     format!("no longer chosen by the property `{tag}`"),
-                    "loses its variant for unknown values; code naming it no longer compiles".to_owned(),
+                    format!("loses its variant `{}::{}` for unknown kinds; code naming it no longer compiles", new.name, union_fallback(old_variants)),
                 ),
                 (Some(before), Some(after)) if before != after => out.compatible(
                     &item,
                     Kind::Changed,
                     format!("now chosen by the property `{after}` (was `{before}`)"),
                     "only the JSON read and written changes".to_owned(),
+                ),
+                (Some(_), Some(_)) if union_fallback(old_variants) != union_fallback(new_variants) => out.breaking(
+                    &item,
+                    Kind::Changed,
+                    format!("the variant for unknown kinds is now `{}` (was `{}`)", union_fallback(new_variants), union_fallback(old_variants)),
+                    format!("code naming `{}::{}` no longer compiles", new.name, union_fallback(old_variants)),
                 ),
                 _ => {}
             }
@@ -157,82 +176,86 @@ fn structure(
     out: &mut Changes,
 ) {
     let name = &new.name;
+    let old_setters = old_fields.iter().any(|f| has_setter(f, old.request, old.update));
+    let new_setters = new_fields.iter().any(|f| has_setter(f, new.request, new.update));
     match (old.request, new.request) {
-        (false, true) => out.compatible(
+        (false, true) if new_setters => out.compatible(
             item,
             Kind::Changed,
             "now sent as a request body".to_owned(),
-            format!("gains `{name}::new` and a setter per optional field"),
+            format!("gains a setter per optional field; `{name}::new` stays"),
         ),
-        (true, false) => out.breaking(
+        (true, false) if old_setters => out.breaking(
             item,
             Kind::Changed,
             "no longer sent as a request body".to_owned(),
-            format!("`{name}::new` and its setters are gone"),
+            format!("the setters of `{name}` are gone; `{name}::new` stays"),
         ),
         _ => {}
     }
-    let literals = format!("struct literals and exhaustive patterns of `{name}` must name it (generated structs are not #[non_exhaustive])");
+    let keeps_compiling = if new.request {
+        format!("`{name}::new`, its setters and literals ending in `..{name}::new(…)` keep compiling")
+    } else {
+        format!("`{name}::new` and literals ending in `..{name}::new(…)` keep compiling")
+    };
     let matched = match_by(old_fields, new_fields, |f| f.name.clone());
     for added in &matched.added {
         let change = format!("{} field `{}` added as `{}: {}`", presence(added.required), added.wire_name, added.name, field_type(added, new.update));
-        let effect = if new.request && is_constructor_argument(added, new.update) {
-            format!("`{name}::new` takes a new argument `{}`; {literals}", added.name)
-        } else if new.request && added.name != "new" {
-            format!("new setter `{name}::{}`; {literals}", added.name)
+        if is_constructor_argument(added, new.update) {
+            out.breaking(item, Kind::Added, change, format!("`{name}::new` takes a new argument `{}`", added.name));
+        } else if has_setter(added, new.request, new.update) {
+            out.compatible(item, Kind::Added, change, format!("new setter `{name}::{}`; {keeps_compiling}", added.name));
         } else {
-            literals.clone()
-        };
-        out.breaking(item, Kind::Added, change, effect);
+            out.compatible(item, Kind::Added, change, keeps_compiling.clone());
+        }
     }
     for removed in &matched.removed {
-        out.breaking(
-            item,
-            Kind::Removed,
-            format!("{} field `{}` removed", presence(removed.required), removed.wire_name),
-            format!("code reading or setting `{name}.{}` no longer compiles", removed.name),
-        );
+        let mut effect = format!("code reading or setting `{name}.{}` no longer compiles", removed.name);
+        if is_constructor_argument(removed, old.update) {
+            effect.push_str(&format!("; `{name}::new` loses the argument `{}`", removed.name));
+        } else if has_setter(removed, old.request, old.update) {
+            effect.push_str(&format!("; the setter `{name}::{}` is gone", removed.name));
+        }
+        out.breaking(item, Kind::Removed, format!("{} field `{}` removed", presence(removed.required), removed.wire_name), effect);
     }
     for (before, after) in &matched.both {
         field(item, (old, new), before, after, out);
     }
-    if old.request && new.request {
-        let in_both = |fields: &[Field], other: &[Field], update: bool| -> Vec<String> {
-            fields
-                .iter()
-                .filter(|f| is_constructor_argument(f, update))
-                .filter(|f| other.iter().any(|o| o.name == f.name))
-                .map(|f| f.name.clone())
-                .collect()
-        };
-        let old_order = in_both(old_fields, new_fields, old.update);
-        let new_order = in_both(new_fields, old_fields, new.update);
-        let mut old_sorted = old_order.clone();
-        let mut new_sorted = new_order.clone();
-        old_sorted.sort();
-        new_sorted.sort();
-        if old_sorted == new_sorted && old_order != new_order {
-            out.breaking(
-                item,
-                Kind::Changed,
-                format!("required fields reordered: {}", new_order.join(", ")),
-                format!("`{name}::new` takes its arguments in the new order"),
-            );
-        }
+    let in_both = |fields: &[Field], other: &[Field], update: bool| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|f| is_constructor_argument(f, update))
+            .filter(|f| other.iter().any(|o| o.name == f.name))
+            .map(|f| f.name.clone())
+            .collect()
+    };
+    let old_order = in_both(old_fields, new_fields, old.update);
+    let new_order = in_both(new_fields, old_fields, new.update);
+    let mut old_sorted = old_order.clone();
+    let mut new_sorted = new_order.clone();
+    old_sorted.sort();
+    new_sorted.sort();
+    if old_sorted == new_sorted && old_order != new_order {
+        out.breaking(
+            item,
+            Kind::Changed,
+            format!("required fields reordered: {}", new_order.join(", ")),
+            format!("`{name}::new` takes its arguments in the new order"),
+        );
     }
-    let additional_name = additional_field_name(new_fields);
+    let (old_additional_name, additional_name) = (additional_field_name(old_fields), additional_field_name(new_fields));
     match (old_additional, new_additional) {
-        (None, Some(value)) => out.breaking(
+        (None, Some(value)) => out.compatible(
             item,
             Kind::Changed,
             "now allows properties beyond the declared ones".to_owned(),
-            format!("new field `{additional_name}: BTreeMap<String, {}>`; {literals}", rust_type(value)),
+            format!("new field `{additional_name}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", rust_type(value)),
         ),
         (Some(_), None) => out.breaking(
             item,
             Kind::Changed,
             "no longer allows properties beyond the declared ones".to_owned(),
-            format!("the field `{}` is gone", additional_field_name(old_fields)),
+            format!("the field `{old_additional_name}` is gone"),
         ),
         (Some(before), Some(after)) if rust_type(before) != rust_type(after) => out.breaking(
             item,
@@ -240,24 +263,35 @@ fn structure(
             format!("undeclared properties are now `{}` (were `{}`)", rust_type(after), rust_type(before)),
             format!("`{name}.{additional_name}` changes type"),
         ),
+        (Some(_), Some(_)) if old_additional_name != additional_name => out.breaking(
+            item,
+            Kind::Changed,
+            format!("undeclared properties are now held in `{additional_name}` (was `{old_additional_name}`)"),
+            format!("code naming `{name}.{old_additional_name}` no longer compiles"),
+        ),
         _ => {}
     }
 }
 
-/// The unions a struct carries beside its fields: each one a public field.
+/// The unions a struct carries beside its fields: each one a public field
+/// and an argument of `new`.
 fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: &mut Changes) {
-    let literals = format!("struct literals and exhaustive patterns of `{name}` must name it (generated structs are not #[non_exhaustive])");
     let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", rust_type(&f.ty)) } else { rust_type(&f.ty) };
     let matched = match_by(old, new, |f| f.name.clone());
     for added in matched.added {
-        out.breaking(item, Kind::Added, format!("now also one of `{}` (`allOf`), held in `{}`", rust_type(&added.ty), added.name), format!("new field `{}: {}`; {literals}", added.name, declared(added)));
+        out.breaking(
+            item,
+            Kind::Added,
+            format!("now also one of `{}` (`allOf`), held in `{}`", rust_type(&added.ty), added.name),
+            format!("new field `{}: {}`; `{name}::new` takes a new argument `{}`", added.name, declared(added), added.name),
+        );
     }
     for removed in matched.removed {
         out.breaking(
             item,
             Kind::Removed,
             format!("no longer also one of `{}` (`allOf`)", rust_type(&removed.ty)),
-            format!("code reading or setting `{name}.{}` no longer compiles", removed.name),
+            format!("code reading or setting `{name}.{}` no longer compiles; `{name}::new` loses the argument `{}`", removed.name, removed.name),
         );
     }
     for (before, after) in matched.both.into_iter().filter(|(b, a)| declared(b) != declared(a)) {
@@ -268,6 +302,13 @@ fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: 
             format!("`{name}.{}` changes type from `{}` to `{}`", after.name, declared(before), declared(after)),
         );
     }
+}
+
+/// The variant of a discriminated union for kinds the client does not know
+/// (as `emit::types` names it).
+fn union_fallback(variants: &[UnionVariant]) -> String {
+    let mut taken: BTreeSet<String> = variants.iter().map(|v| v.name.clone()).collect();
+    naming::unique("Unknown".to_owned(), &mut taken)
 }
 
 fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new: &Field, out: &mut Changes) {
@@ -290,18 +331,15 @@ fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new:
     if old_def.update != new_def.update && what.is_empty() {
         what.push(if new_def.update { format!("`{name}` is now the body of a PUT or PATCH") } else { format!("`{name}` is no longer the body of a PUT or PATCH") });
     }
-    let constructor = match (
-        old_def.request && is_constructor_argument(old, old_def.update),
-        new_def.request && is_constructor_argument(new, new_def.update),
-    ) {
-        (false, true) if old_def.request && new.name != "new" => {
+    let constructor = match (is_constructor_argument(old, old_def.update), is_constructor_argument(new, new_def.update)) {
+        (false, true) if has_setter(old, old_def.request, old_def.update) => {
             Some(format!("`{name}::new` takes a new argument `{0}` and the setter `{name}::{0}` is gone", new.name))
         }
-        (false, true) if old_def.request => Some(format!("`{name}::new` takes a new argument `{}`", new.name)),
-        (true, false) if new_def.request && new.name != "new" => {
+        (false, true) => Some(format!("`{name}::new` takes a new argument `{}`", new.name)),
+        (true, false) if has_setter(new, new_def.request, new_def.update) => {
             Some(format!("`{name}::new` loses the argument `{0}`, which the new setter `{name}::{0}` sets", new.name))
         }
-        (true, false) if new_def.request => Some(format!("`{name}::new` loses the argument `{}`", new.name)),
+        (true, false) => Some(format!("`{name}::new` loses the argument `{}`", new.name)),
         _ => None,
     };
     let change = format!("field `{}` {}", new.wire_name, what.join(", "));

@@ -32,6 +32,14 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         let module = ident(&op.module);
         quote!({ super::#module::#name(&self.core, request) })
     });
+    let defaults = operations.iter().map(|op| {
+        let prefix = format!("`Api::{}` is not implemented by ", op.name.trim_start_matches("r#"));
+        quote!({
+            let _ = request;
+            let message = [#prefix, ::std::any::type_name::<Self>()].concat();
+            ::std::future::ready(::std::result::Result::Err(super::Error::InvalidRequest(message)))
+        })
+    });
     let trait_signatures = signatures.clone();
     quote! {
         #![doc = " The API as a trait, so that code using it can be tested without a server."]
@@ -43,8 +51,14 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         /// Each method takes the operation's request struct and returns the
         /// full response. The request builders (`client.list_…(…)`) work with
         /// any implementation through their `new` function.
+        ///
+        /// Every method has a default body that returns
+        /// [`Error::InvalidRequest`](super::Error::InvalidRequest) naming the
+        /// method and the implementing type, so an implementation writes only
+        /// the methods its tests call, and an operation the API adds later
+        /// breaks no implementation. `Client` implements all of them.
         pub trait Api: ::std::marker::Send + ::std::marker::Sync {
-            #(#docs #trait_signatures;)*
+            #(#docs #trait_signatures #defaults)*
         }
 
         impl Api for super::Client {

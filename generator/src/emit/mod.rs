@@ -60,6 +60,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
+    ("non_exhaustive.rs", include_str!("../../runtime/non_exhaustive.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),

@@ -103,7 +103,13 @@ fn response_enum(op: &Operation) -> TokenStream {
         return TokenStream::new();
     }
     let name = response_enum_name(op);
-    let doc = doc_lines(&format!("The successful answers of `{} {}`, by status.", op.method.as_str(), op.path.replace('`', "'")));
+    let doc = doc_lines(&format!(
+        "The successful answers of `{} {}`, by status.\n\n\
+         `#[non_exhaustive]`: a status the spec documents later gets a variant of its own (until then it \
+         arrives as `Other`), so a `match` needs a `_` arm.",
+        op.method.as_str(),
+        op.path.replace('`', "'")
+    ));
     let variants = op.success.iter().map(|s| {
         let variant = status_variant(s.status);
         let doc = doc_lines(&format!("`{}`: {}", s.status, s.description.trim().replace('\n', " ")));
@@ -118,6 +124,7 @@ fn response_enum(op: &Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A success status the spec does not document, as received.
@@ -205,12 +212,15 @@ fn request_fields(op: &Operation) -> Vec<(proc_macro2::Ident, TokenStream, Optio
 
 fn request_struct(op: &Operation) -> TokenStream {
     let name = request_name(op);
+    let method_name = op.name.trim_start_matches("r#");
+    let builder = &op.builder;
     let doc = doc_lines(&format!(
-        "The parameters of `{} {}`, as [`Api::{}`](super::Api::{}) takes them.",
+        "The parameters of `{} {}`, as [`Api::{method_name}`](super::Api::{method_name}) takes them.\n\n\
+         The call's builder makes it: [`{builder}::new`], its setters, then \
+         [`into_request`]({builder}::into_request). It is `#[non_exhaustive]`, so that a parameter \
+         the API adds later breaks no code: read its fields, or match it with `..`.",
         op.method.as_str(),
         op.path.replace('`', "'"),
-        op.name.trim_start_matches("r#"),
-        op.name.trim_start_matches("r#"),
     ));
     let fields = request_fields(op).into_iter().map(|(field, ty, description)| {
         let doc = doc_lines(description.as_deref().map(str::trim).unwrap_or_default());
@@ -219,6 +229,7 @@ fn request_struct(op: &Operation) -> TokenStream {
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Retry and timeout settings for this call only.

@@ -3,14 +3,24 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Context, doc_attrs, doc_lines, ident, rust_type};
+use super::{Context, doc_attrs, doc_lines, ident, inner_doc, rust_type};
 use crate::model::{Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::naming::NON_EXHAUSTIVE_FIELD;
 
 pub fn emit(ctx: &Context<'_>) -> TokenStream {
     let items = ctx.api.types.iter().map(type_def);
+    let doc = inner_doc(
+        "The request and response types of the API.\n\n\
+         Every struct has a hidden last field, so that a field the API adds later breaks no code. \
+         Build a struct with `new`, which takes the required fields (request bodies also have a setter \
+         per optional field), or write a literal that ends in `..Type::new(…)`: \
+         `Type { optional_field: Some(value), ..Type::new(required_field) }`.\n\n\
+         Enums of values and of types are `#[non_exhaustive]`: a `match` on one needs a `_` arm, \
+         so that a value or variant the API adds later breaks no code either.",
+    );
     quote! {
-        #![doc = " The request and response types of the API."]
-        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, deprecated)]
+        #doc
+        #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::new_without_default, deprecated)]
         #(#items)*
     }
 }
@@ -41,17 +51,23 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     pub #name: #ty,
                 }
             });
-            let constructor = def.request.then(|| request_constructor(def, fields, flattened, additional.is_some()));
+            let constructor = constructor(def, fields, flattened, additional.is_some());
+            let debug = debug_impl(def, fields, flattened, additional.is_some());
+            let marker = ident(NON_EXHAUSTIVE_FIELD);
             quote! {
                 #doc
                 #deprecated
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name {
                     #(#field_tokens)*
                     #(#flattened_fields)*
                     #additional_field
+                    #[doc(hidden)]
+                    #[serde(skip)]
+                    pub #marker: super::runtime::NonExhaustive,
                 }
                 #constructor
+                #debug
             }
         }
         TypeKind::Union { variants, discriminator } => union(def, &doc, variants, discriminator.as_deref()),
@@ -175,9 +191,35 @@ pub(super) fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
     ident(&name)
 }
 
-/// `new` with the required fields, and a setter per optional field, for
-/// the types sent as request bodies.
-fn request_constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
+/// `Debug` as derived, but without the hidden marker field: the output
+/// ends in `..`, the way `#[non_exhaustive]` structs print.
+fn debug_impl(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
+    let name = ident(&def.name);
+    let label = def.name.trim_start_matches("r#");
+    let mut names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    names.extend(flattened.iter().map(|f| f.name.as_str()));
+    let additional_name = additional.then(|| additional_field_name(fields).to_string());
+    names.extend(additional_name.as_deref());
+    let entries = names.iter().map(|field| {
+        let field_ident = ident(field);
+        let field_label = field.trim_start_matches("r#");
+        quote!(out.field(#field_label, &self.#field_ident);)
+    });
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                let mut out = f.debug_struct(#label);
+                #(#entries)*
+                out.finish_non_exhaustive()
+            }
+        }
+    }
+}
+
+/// `new` with the required fields, for every struct (its hidden marker
+/// field leaves no other way to build one outside the crate), and a setter
+/// per optional field for the types sent as request bodies.
+fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
     let name = ident(&def.name);
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -208,7 +250,7 @@ fn request_constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened],
             }
             Shape::Optional | Shape::Update => {
                 inits.push(quote!(#field_name: ::std::default::Default::default()));
-                if field.name == "new" {
+                if field.name == "new" || !def.request {
                     continue;
                 }
                 let wrapped = if shape == Shape::Update {
@@ -240,10 +282,26 @@ fn request_constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened],
         let name = additional_field_name(fields);
         inits.push(quote!(#name: ::std::default::Default::default()));
     }
-    let doc = format!(" A `{}` with its required fields; set optional ones with the methods below.", def.name);
+    let marker = ident(NON_EXHAUSTIVE_FIELD);
+    inits.push(quote!(#marker: ::std::default::Default::default()));
+    let has_optional = additional || fields.iter().any(|f| matches!(shape(f, def.update), Shape::Optional | Shape::Update));
+    let doc = if !has_optional {
+        format!("A `{}` with its fields.", def.name)
+    } else if def.request {
+        format!(
+            "A `{0}` with its required fields; set optional ones with the methods below, or write a literal that ends in `..{0}::new(…)`.",
+            def.name
+        )
+    } else {
+        format!(
+            "A `{0}` with its required fields and the optional ones empty; to set those, write a literal that ends in `..{0}::new(…)`.",
+            def.name
+        )
+    };
+    let doc = doc_lines(&doc);
     quote! {
         impl #name {
-            #[doc = #doc]
+            #doc
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
@@ -336,6 +394,7 @@ fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discrimina
             #doc
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#names(#types),)*
             }
@@ -352,6 +411,7 @@ fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discrimina
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#names(#types),)*
             /// A variant this client does not know yet, kept whole.

@@ -407,7 +407,7 @@ impl<'a> SchemaLowerer<'a> {
     /// The fields of an object's declared properties.
     fn fields(&mut self, name: &str, wire_name: &str, object: &ObjectType, place: &Place<'_>) -> Result<Vec<Field>> {
         let mut fields = Vec::new();
-        let mut taken = BTreeSet::new();
+        let mut taken = naming::reserved_field_names();
         for (wire, property) in &object.properties {
             let field_place = place.child(&format!("/properties/{}", crate::locate::escape_pointer_token(wire)));
             let context = format!("{name}{}", naming::type_name(wire));

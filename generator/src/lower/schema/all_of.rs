@@ -117,7 +117,8 @@ impl SchemaLowerer<'_> {
         object.required.retain(|property| !left_to_union.contains(property));
 
         let fields = self.fields(name, wire_name, &object, place)?;
-        let mut taken: BTreeSet<String> = fields.iter().map(|f| f.name.clone()).collect();
+        let mut taken = naming::reserved_field_names();
+        taken.extend(fields.iter().map(|f| f.name.clone()));
         let mut flattened = Vec::new();
         for (index, member) in unions {
             let member_place = place.child(&format!("/allOf/{index}"));
