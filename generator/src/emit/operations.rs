@@ -246,9 +246,11 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         let name = ident(&param.name);
         if is_argument(param) {
             let ty = argument_type(param);
-            let value = argument_value(param);
             declared.push(quote!(#name: #ty));
-            inits.push(quote!(#name: #value));
+            let value = argument_value(param);
+            // Shorthand where the argument goes in as it is (clippy's
+            // redundant_field_names).
+            inits.push(if value.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #value) });
         } else {
             inits.push(quote!(#name: ::std::option::Option::None));
         }
