@@ -250,7 +250,7 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
             let value = argument_value(param);
             // Shorthand where the argument goes in as it is (clippy's
             // redundant_field_names).
-            inits.push(if value.to_string() == name.to_string() { quote!(#name) } else { quote!(#name: #value) });
+            inits.push(if name == value.to_string() { quote!(#name) } else { quote!(#name: #value) });
         } else {
             inits.push(quote!(#name: ::std::option::Option::None));
         }
