@@ -28,9 +28,21 @@ usage:
       Apply scripted spec edits, generate the crate before and after, and
       check that cargo-semver-checks agrees with the report (installs it
       under target/tools/ when missing).
-  cargo xtask bench [-- <criterion options>]
-      Benchmark the generated client's per-call overhead against bare reqwest
-      (results in BENCHMARKS.md).";
+  cargo xtask bench [client|generation|check|build|regen] [options]
+      Benchmarks, results in BENCHMARKS.md; with no name, all of them.
+      client [-- <criterion options>]: the generated client's per-call
+        overhead against bare reqwest (`bench -- <options>` also runs it).
+      generation [--corpus <dir>] [--runs <n>] [--plot <file.svg>] [--spec <name>]...:
+        time per stage and peak memory of the generator on specs/ and every
+        spec of <dir> (default ../shared/corpus), against parsing the same
+        files into openapiv3 and against progenitor; plots time against size.
+      check [--corpus <dir>] [--runs <n>]: `cargo check` time and lines of the
+        crates we and progenitor generate for Sequence, Oxide Nexus, GitHub.
+      build [--runs <n>]: cold build of generated-client/, ring and aws-lc-rs.
+      regen [--runs <n>] [--write]: `xtask regen --check` on specs/, binary
+        already built, dev profile and faster builds (--write: also `regen`).
+      All but client run benchmarks/generation/ (its own workspace, built in
+      release into target/bench-generation/).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
