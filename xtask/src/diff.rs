@@ -84,9 +84,20 @@ impl Base {
 
     /// The model of specs/ as committed at the base.
     pub fn model(&self, root: &Path) -> Result<Api, String> {
+        self.model_of(&self.specs(root)?)
+    }
+
+    /// specs/ as committed at the base: every file read (the manifest and
+    /// the specs it lists, path → text), and what they configure.
+    pub fn specs(&self, root: &Path) -> Result<regen::Specs, String> {
         let read = |name: &str| -> Result<String, String> { git(root, &["show", &format!("{}:./{name}", self.commit)]) };
-        let (config, inputs) = regen::specs_from(&read).map_err(|e| format!("reading specs/ at {}: {e}", self.label()))?;
-        generator::model(&config, &inputs).map_err(|e| format!("the specs at {} do not generate:\n{}", self.label(), e.render(&inputs)))
+        regen::specs_from(&read).map_err(|e| format!("reading specs/ at {}: {e}", self.label()))
+    }
+
+    /// The model of `specs`, read at the base.
+    pub fn model_of(&self, specs: &regen::Specs) -> Result<Api, String> {
+        generator::model(&specs.config, &specs.inputs)
+            .map_err(|e| format!("the specs at {} do not generate:\n{}", self.label(), e.render(&specs.inputs)))
     }
 }
 

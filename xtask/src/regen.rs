@@ -39,8 +39,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// unless the whole generation succeeded.
 pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     let started = Instant::now();
-    let (config, inputs) = read_specs(root)?;
-    let output = generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))?;
+    let specs = read(root)?;
+    let output = generator::generate(&specs.config, &specs.inputs).map_err(|e| e.render(&specs.inputs))?;
 
     let client_root = root.join(CLIENT_DIR);
     if mode == Mode::Write {
@@ -63,7 +63,7 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     for warning in &output.model.warnings {
         summary.push_str(&format!("note: {warning}\n"));
     }
-    match api_changes(root, &output.model) {
+    match api_changes(root, &specs, &output.model) {
         Ok(Some(report)) => summary.push_str(&format!("{report}\n")),
         Ok(None) => {}
         Err(reason) => summary.push_str(&format!("note: no API change report and no {CHANGELOG} entry: {reason}\n")),
@@ -83,9 +83,12 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
 /// Compares `model` with the API specs/ at `HEAD` make and keeps the
 /// changelog entry for the difference. Returns the short report when the
 /// API changed.
-fn api_changes(root: &Path, model: &generator::model::Api) -> Result<Option<String>, String> {
+fn api_changes(root: &Path, specs: &Specs, model: &generator::model::Api) -> Result<Option<String>, String> {
     let base = diff::Base::resolve(root, "HEAD")?;
-    record_api_changes(root, &base, &base.model(root)?, model)
+    let committed = base.specs(root)?;
+    // specs/ as committed make the same API: no second model to build.
+    let before = if committed.same_files(specs) { None } else { Some(base.model_of(&committed)?) };
+    record_api_changes(root, &base, before.as_ref().unwrap_or(model), model)
 }
 
 /// Writes the changelog entry for the changes from `before` (the API at
@@ -120,14 +123,36 @@ fn write_replacing(path: &Path, contents: &str) -> Result<(), String> {
     std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
 }
 
+/// What specs/ holds: the manifest's text, the configuration it makes and
+/// the spec files it lists.
+pub struct Specs {
+    pub manifest: String,
+    pub config: generator::Config,
+    pub inputs: Vec<SpecInput>,
+}
+
+impl Specs {
+    /// The same files with the same contents (so the same API).
+    pub fn same_files(&self, other: &Specs) -> bool {
+        self.manifest == other.manifest
+            && self.inputs.len() == other.inputs.len()
+            && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.name == b.name && a.version == b.version && a.text == b.text)
+    }
+}
+
 /// Reads the manifest and the spec files it lists.
 pub fn read_specs(root: &Path) -> Result<(generator::Config, Vec<SpecInput>), String> {
+    read(root).map(|specs| (specs.config, specs.inputs))
+}
+
+/// [`read_specs`], keeping the manifest's text.
+pub fn read(root: &Path) -> Result<Specs, String> {
     specs_from(&|name: &str| std::fs::read_to_string(root.join(name)).map_err(|e| e.to_string()))
 }
 
 /// Reads the manifest and its spec files through `read` (path relative to
 /// the workspace root → text), from the disk or from a git revision.
-pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<(generator::Config, Vec<SpecInput>), String> {
+pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<Specs, String> {
     let text = read(MANIFEST).map_err(|e| format!("{MANIFEST}: cannot read: {e}"))?;
     let manifest = Manifest::parse(MANIFEST, &text).map_err(|e| e.to_string())?;
     let mut inputs = Vec::new();
@@ -137,5 +162,5 @@ pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<(gene
             .map_err(|e| format!("{name}: cannot read ({e})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
         inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
     }
-    Ok((manifest.config(MANIFEST).layout(Layout::Module), inputs))
+    Ok(Specs { config: manifest.config(MANIFEST).layout(Layout::Module), manifest: text, inputs })
 }
