@@ -181,10 +181,24 @@ pub struct RequestBody {
     pub encoding: Encoding,
     pub ty: TypeRef,
     pub required: bool,
-    /// Multipart bodies: the content type the spec's `encoding` gives a
-    /// part, by property name (only usable, concrete media types).
+    /// Multipart bodies: how the spec's `encoding` writes a part, by
+    /// property name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub part_content_types: BTreeMap<String, String>,
+    pub part_encodings: BTreeMap<String, PartEncoding>,
+}
+
+/// How one property of a multipart body is written.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The part's content type (only a usable, concrete media type); a
+    /// file's own content type comes first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The style an object or array value is written in, as parts of
+    /// their own (`field[key]` for deepObject). Files keep their parts, and
+    /// values of a property with a style carry no content type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<ParamStyle>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

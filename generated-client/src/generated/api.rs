@@ -34,9 +34,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             ::std::any::type_name::<Self>(),
         ]
             .concat();
-        ::std::future::ready(
-            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
-        )
+        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
     }
     /// List all Line Item Groups
     ///
@@ -56,9 +54,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             ::std::any::type_name::<Self>(),
         ]
             .concat();
-        ::std::future::ready(
-            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
-        )
+        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
     }
     /// Update a line item
     ///
@@ -78,9 +74,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             ::std::any::type_name::<Self>(),
         ]
             .concat();
-        ::std::future::ready(
-            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
-        )
+        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
     }
     /// Update a Line Item Group
     ///
@@ -100,9 +94,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             ::std::any::type_name::<Self>(),
         ]
             .concat();
-        ::std::future::ready(
-            ::std::result::Result::Err(super::Error::InvalidRequest(message)),
-        )
+        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
     }
 }
 impl Api for super::Client {

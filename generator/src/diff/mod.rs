@@ -262,8 +262,19 @@ fn shape(field: &Field, update: bool) -> Shape {
     }
 }
 
+/// The Rust type of a value inside a type (as `emit::types` declares it):
+/// raw bytes there are a file part of a multipart body, a `File`.
+fn value_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Bytes => "File".to_owned(),
+        TypeRef::Array(item) => format!("Vec<{}>", value_type(item)),
+        TypeRef::Map(value) => format!("BTreeMap<String, {}>", value_type(value)),
+        other => rust_type(other),
+    }
+}
+
 fn field_type(field: &Field, update: bool) -> String {
-    let value = if field.boxed { format!("Box<{}>", rust_type(&field.ty)) } else { rust_type(&field.ty) };
+    let value = if field.boxed { format!("Box<{}>", value_type(&field.ty)) } else { value_type(&field.ty) };
     match shape(field, update) {
         Shape::Plain => value,
         Shape::Nullable | Shape::Optional => format!("Option<{value}>"),

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Changes, Kind, additional_field_name, field_type, has_setter, is_constructor_argument, match_by, presence, rust_type};
+use super::{Changes, Kind, additional_field_name, field_type, has_setter, is_constructor_argument, match_by, presence, value_type};
 use crate::model::{Api, Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant};
 use crate::naming;
 
@@ -94,7 +94,7 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 out.compatible(
                     &item,
                     Kind::Added,
-                    format!("variant `{}` (`{}`) added", added.name, rust_type(&added.ty)),
+                    format!("variant `{}` (`{}`) added", added.name, value_type(&added.ty)),
                     format!("{open}; values of that kind now decode into `{}::{}`", new.name, added.name),
                 );
             }
@@ -107,11 +107,11 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 );
             }
             for (before, after) in matched.both {
-                if rust_type(&before.ty) != rust_type(&after.ty) || before.boxed != after.boxed {
+                if value_type(&before.ty) != value_type(&after.ty) || before.boxed != after.boxed {
                     out.breaking(
                         &item,
                         Kind::Changed,
-                        format!("variant `{}` now holds `{}` (was `{}`)", after.name, rust_type(&after.ty), rust_type(&before.ty)),
+                        format!("variant `{}` now holds `{}` (was `{}`)", after.name, value_type(&after.ty), value_type(&before.ty)),
                         format!("code building or matching `{}::{}` must use the new type", new.name, after.name),
                     );
                 } else if before.tags != after.tags {
@@ -151,11 +151,11 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 _ => {}
             }
         }
-        (TypeKind::Alias { target: before }, TypeKind::Alias { target: after }) if rust_type(before) != rust_type(after) => out.breaking(
+        (TypeKind::Alias { target: before }, TypeKind::Alias { target: after }) if value_type(before) != value_type(after) => out.breaking(
             &item,
             Kind::Changed,
-            format!("now `{}` (was `{}`)", rust_type(after), rust_type(before)),
-            format!("code using `{}` as `{}` no longer compiles", new.name, rust_type(before)),
+            format!("now `{}` (was `{}`)", value_type(after), value_type(before)),
+            format!("code using `{}` as `{}` no longer compiles", new.name, value_type(before)),
         ),
         (TypeKind::Alias { .. }, TypeKind::Alias { .. }) => {}
         (before, after) => out.breaking(
@@ -249,7 +249,7 @@ fn structure(
             item,
             Kind::Changed,
             "now allows properties beyond the declared ones".to_owned(),
-            format!("new field `{additional_name}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", rust_type(value)),
+            format!("new field `{additional_name}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", value_type(value)),
         ),
         (Some(_), None) => out.breaking(
             item,
@@ -257,10 +257,10 @@ fn structure(
             "no longer allows properties beyond the declared ones".to_owned(),
             format!("the field `{old_additional_name}` is gone"),
         ),
-        (Some(before), Some(after)) if rust_type(before) != rust_type(after) => out.breaking(
+        (Some(before), Some(after)) if value_type(before) != value_type(after) => out.breaking(
             item,
             Kind::Changed,
-            format!("undeclared properties are now `{}` (were `{}`)", rust_type(after), rust_type(before)),
+            format!("undeclared properties are now `{}` (were `{}`)", value_type(after), value_type(before)),
             format!("`{name}.{additional_name}` changes type"),
         ),
         (Some(_), Some(_)) if old_additional_name != additional_name => out.breaking(
@@ -276,13 +276,13 @@ fn structure(
 /// The unions a struct carries beside its fields: each one a public field
 /// and an argument of `new`.
 fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: &mut Changes) {
-    let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", rust_type(&f.ty)) } else { rust_type(&f.ty) };
+    let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", value_type(&f.ty)) } else { value_type(&f.ty) };
     let matched = match_by(old, new, |f| f.name.clone());
     for added in matched.added {
         out.breaking(
             item,
             Kind::Added,
-            format!("now also one of `{}` (`allOf`), held in `{}`", rust_type(&added.ty), added.name),
+            format!("now also one of `{}` (`allOf`), held in `{}`", value_type(&added.ty), added.name),
             format!("new field `{}: {}`; `{name}::new` takes a new argument `{}`", added.name, declared(added), added.name),
         );
     }
@@ -290,7 +290,7 @@ fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: 
         out.breaking(
             item,
             Kind::Removed,
-            format!("no longer also one of `{}` (`allOf`)", rust_type(&removed.ty)),
+            format!("no longer also one of `{}` (`allOf`)", value_type(&removed.ty)),
             format!("code reading or setting `{name}.{}` no longer compiles; `{name}::new` loses the argument `{}`", removed.name, removed.name),
         );
     }
@@ -298,7 +298,7 @@ fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: 
         out.breaking(
             item,
             Kind::Changed,
-            format!("now also one of `{}` (was `{}`)", rust_type(&after.ty), rust_type(&before.ty)),
+            format!("now also one of `{}` (was `{}`)", value_type(&after.ty), value_type(&before.ty)),
             format!("`{name}.{}` changes type from `{}` to `{}`", after.name, declared(before), declared(after)),
         );
     }
@@ -314,7 +314,7 @@ fn union_fallback(variants: &[UnionVariant]) -> String {
 fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new: &Field, out: &mut Changes) {
     let name = &new_def.name;
     let (old_declared, new_declared) = (field_type(old, old_def.update), field_type(new, new_def.update));
-    let (old_ty, new_ty) = (rust_type(&old.ty), rust_type(&new.ty));
+    let (old_ty, new_ty) = (value_type(&old.ty), value_type(&new.ty));
     let mut what = Vec::new();
     if old.required != new.required {
         what.push(format!("became {}", presence(new.required)));

@@ -32,12 +32,16 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         let module = ident(&op.module);
         quote!({ super::#module::#name(&self.core, request) })
     });
+    // An async block rather than `std::future::ready`: the block is `Send`
+    // when what it holds is, whatever its output, while `Ready<T>` is `Send`
+    // only when the response type is, a proof that the recursive types of
+    // large specs (Stripe's) take past rustc's recursion limit.
     let defaults = operations.iter().map(|op| {
         let prefix = format!("`Api::{}` is not implemented by ", op.name.trim_start_matches("r#"));
         quote!({
             let _ = request;
             let message = [#prefix, ::std::any::type_name::<Self>()].concat();
-            ::std::future::ready(::std::result::Result::Err(super::Error::InvalidRequest(message)))
+            async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
         })
     });
     let trait_signatures = signatures.clone();

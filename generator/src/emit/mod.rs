@@ -59,6 +59,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
+    ("file.rs", include_str!("../../runtime/file.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("non_exhaustive.rs", include_str!("../../runtime/non_exhaustive.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),
@@ -89,7 +90,7 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
 
         pub use api::Api;
         pub use client::{Client, ClientBuilder, Environment #(, #header_constants)*};
-        pub use runtime::{ApiError, Credentials, DecodeError, Error, RequestOptions, Response, RetryPolicy, Timeouts, Update};
+        pub use runtime::{ApiError, Credentials, DecodeError, Error, File, RequestOptions, Response, RetryPolicy, Timeouts, Update};
     }
 }
 

@@ -8,7 +8,7 @@ use quote::quote;
 use super::types::{Shape, additional_field_name, shape};
 use super::{Context, doc_lines, ident, rust_type};
 use crate::model::{
-    Encoding, Operation, Param, ParamLocation, ParamStyle, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Encoding, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 
 pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
@@ -533,13 +533,7 @@ fn is_text(ty: &TypeRef) -> bool {
 fn add_param(param: &Param) -> TokenStream {
     let field = ident(&param.name);
     let wire = &param.wire_name;
-    let style = match param.style {
-        ParamStyle::Form { explode } => quote!(super::runtime::Style::Form { explode: #explode }),
-        ParamStyle::SpaceDelimited => quote!(super::runtime::Style::SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(super::runtime::Style::PipeDelimited),
-        ParamStyle::DeepObject => quote!(super::runtime::Style::DeepObject),
-        ParamStyle::Simple => quote!(super::runtime::Style::Form { explode: false }),
-    };
+    let style = runtime_style(param.style);
     let add = match (param.location, is_text(&param.ty)) {
         (ParamLocation::Header, true) => quote!(http.header(#wire, value);),
         (ParamLocation::Header, false) => quote!(http.header_value(#wire, value)?;),
@@ -553,6 +547,17 @@ fn add_param(param: &Param) -> TokenStream {
         quote! {
             if let ::std::option::Option::Some(value) = &request.#field { #add }
         }
+    }
+}
+
+/// The runtime's `Style` for a model style.
+fn runtime_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form { explode } => quote!(super::runtime::Style::Form { explode: #explode }),
+        ParamStyle::SpaceDelimited => quote!(super::runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(super::runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(super::runtime::Style::DeepObject),
+        ParamStyle::Simple => quote!(super::runtime::Style::Form { explode: false }),
     }
 }
 
@@ -584,9 +589,10 @@ fn body_struct<'a>(ctx: &Context<'a>, ty: &'a TypeRef) -> Option<&'a TypeDef> {
 
 /// How a property of a multipart body travels.
 enum PartKind<'a> {
-    /// A text part: strings as they are, other values as JSON.
+    /// Text parts: the value as OpenAPI's defaults or the encoding's style
+    /// write it.
     Text,
-    /// A file part with the bytes.
+    /// A file part.
     File,
     /// A file part per item.
     Files,
@@ -614,31 +620,41 @@ fn part_kind<'a>(ctx: &Context<'a>, ty: &'a TypeRef, depth: usize) -> PartKind<'
     }
 }
 
-/// Sends `value` (an expression of type `&T`) as the part(s) named `wire`.
-fn add_part(ctx: &Context<'_>, kind: &PartKind<'_>, wire: &str, content_type: Option<&String>, value: &TokenStream) -> TokenStream {
-    let file_type = content_type.map_or("application/octet-stream", String::as_str);
-    let text_type = match content_type {
+/// Sends `value` (an expression of type `&T`) as the part(s) named `name`
+/// (an expression of type `&str`), written as `encoding` says.
+fn add_part(ctx: &Context<'_>, kind: &PartKind<'_>, name: &TokenStream, encoding: Option<&PartEncoding>, value: &TokenStream) -> TokenStream {
+    let content_type = match encoding.and_then(|e| e.content_type.as_deref()) {
         Some(content_type) => quote!(::std::option::Option::Some(#content_type)),
         None => quote!(::std::option::Option::None),
     };
+    let text = match encoding.and_then(|e| e.style) {
+        Some(style) => {
+            let style = runtime_style(style);
+            quote!(form.styled(#name, #style, #value)?;)
+        }
+        None => quote!(form.text(#name, #content_type, #value)?;),
+    };
     match kind {
-        PartKind::Text => quote!(form.text(#wire, #text_type, #value)?;),
-        PartKind::File => quote!(form.file(#wire, #wire, #file_type, #value);),
+        PartKind::Text => text,
+        PartKind::File => quote!(form.file(#name, #content_type, #value);),
         PartKind::Files => quote! {
             for item in #value {
-                form.file(#wire, #wire, #file_type, item);
+                form.file(#name, #content_type, item);
             }
         },
-        PartKind::Union { name, variants, open, depth } => {
-            let union = ident(name);
+        PartKind::Union { name: union_name, variants, open, depth } => {
+            let union = ident(union_name);
             let arms = variants.iter().map(|variant| {
                 let variant_name = ident(&variant.name);
                 let kind = part_kind(ctx, &variant.ty, depth + 1);
-                let add = add_part(ctx, &kind, wire, content_type, &quote!(variant));
+                let add = add_part(ctx, &kind, name, encoding, &quote!(variant));
                 quote!(super::types::#union::#variant_name(variant) => { #add })
             });
             // Unions with a discriminator keep unknown variants as JSON.
-            let fallback = open.then(|| quote!(other => { form.text(#wire, #text_type, other)?; }));
+            let fallback = open.then(|| {
+                let add = add_part(ctx, &PartKind::Text, name, encoding, &quote!(other));
+                quote!(other => { #add })
+            });
             quote! {
                 match #value {
                     #(#arms)*
@@ -649,9 +665,9 @@ fn add_part(ctx: &Context<'_>, kind: &PartKind<'_>, wire: &str, content_type: Op
     }
 }
 
-/// A multipart body from the struct `def`, a part per property: bytes as
-/// file parts (named after the property, with the content type the spec's
-/// `encoding` gives or `application/octet-stream`), anything else as text.
+/// A multipart body from the struct `def`: the parts of every property,
+/// files as file parts and anything else as text, written as the spec's
+/// `encoding` says.
 fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: &TokenStream) -> TokenStream {
     let TypeKind::Struct { fields, additional, flattened } = &def.kind else {
         return quote!(http.multipart(#value)?;);
@@ -659,15 +675,17 @@ fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: 
     let parts = fields.iter().map(|field| {
         let name = ident(&field.name);
         let kind = part_kind(ctx, &field.ty, 0);
-        let content_type = body.part_content_types.get(&field.wire_name);
+        let wire = &field.wire_name;
+        let wire = quote!(#wire);
+        let encoding = body.part_encodings.get(&field.wire_name);
         match shape(field, def.update) {
-            Shape::Plain => add_part(ctx, &kind, &field.wire_name, content_type, &quote!(&source.#name)),
+            Shape::Plain => add_part(ctx, &kind, &wire, encoding, &quote!(&source.#name)),
             Shape::Nullable | Shape::Optional => {
-                let add = add_part(ctx, &kind, &field.wire_name, content_type, &quote!(value));
+                let add = add_part(ctx, &kind, &wire, encoding, &quote!(value));
                 quote!(if let ::std::option::Option::Some(value) = &source.#name { #add })
             }
             Shape::Update => {
-                let add = add_part(ctx, &kind, &field.wire_name, content_type, &quote!(value));
+                let add = add_part(ctx, &kind, &wire, encoding, &quote!(value));
                 quote!(if let super::runtime::Update::Set(value) = &source.#name { #add })
             }
         }
@@ -676,9 +694,20 @@ fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: 
         let name = ident(&union.name);
         quote!(form.entries(&source.#name)?;)
     });
-    let additional = additional.as_ref().map(|_| {
+    let additional = additional.as_ref().map(|ty| {
         let name = additional_field_name(fields);
-        quote!(form.entries(&source.#name)?;)
+        match part_kind(ctx, ty, 0) {
+            PartKind::Text => quote!(form.entries(&source.#name)?;),
+            // Undeclared properties that hold files: a file part per entry.
+            kind => {
+                let add = add_part(ctx, &kind, &quote!(key), None, &quote!(value));
+                quote! {
+                    for (key, value) in &source.#name {
+                        #add
+                    }
+                }
+            }
+        }
     });
     quote! {
         let source = #value;

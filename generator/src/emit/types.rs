@@ -84,11 +84,11 @@ fn type_def(def: &TypeDef) -> TokenStream {
 }
 
 /// The Rust type of a value inside a type: as `rust_type`, except that raw
-/// bytes (a file part of a multipart body) are a `Vec<u8>`, which serde
-/// reads and writes.
+/// bytes (a file part of a multipart body) are a `File`, which carries its
+/// own file name and content type.
 fn value_rust_type(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::Bytes => quote!(::std::vec::Vec<u8>),
+        TypeRef::Bytes => quote!(super::runtime::File),
         TypeRef::Array(item) => {
             let item = value_rust_type(item);
             quote!(::std::vec::Vec<#item>)
@@ -230,7 +230,7 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
         let value = value_type(field);
         let (param_ty, convert) = match (&field.ty, field.boxed) {
             (TypeRef::String, false) => (quote!(impl ::std::convert::Into<::std::string::String>), Some(quote!(#field_name.into()))),
-            (TypeRef::Bytes, false) => (quote!(impl ::std::convert::Into<::std::vec::Vec<u8>>), Some(quote!(#field_name.into()))),
+            (TypeRef::Bytes, false) => (quote!(impl ::std::convert::Into<super::runtime::File>), Some(quote!(#field_name.into()))),
             (_, true) => (value_rust_type(&field.ty), Some(quote!(::std::boxed::Box::new(#field_name)))),
             _ => (value.clone(), None),
         };

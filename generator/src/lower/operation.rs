@@ -9,7 +9,7 @@ use crate::lower::binary::text_for_bytes;
 use crate::lower::schema::{Place, SchemaLowerer};
 use crate::merge::Origins;
 use crate::model::{
-    Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PathSegment, RequestBody, SuccessResponse, TypeRef,
+    Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::naming;
 
@@ -165,8 +165,8 @@ pub fn lower_operation(
                         }
                         (_, None) => TypeRef::Json,
                     };
-                    let part_content_types = match encoding {
-                        Encoding::Multipart => part_content_types(media),
+                    let part_encodings = match encoding {
+                        Encoding::Multipart => part_encodings(media),
                         _ => std::collections::BTreeMap::new(),
                     };
                     Some(RequestBody {
@@ -174,7 +174,7 @@ pub fn lower_operation(
                         encoding,
                         ty,
                         required: body.required,
-                        part_content_types,
+                        part_encodings,
                     })
                 }
                 None => None,
@@ -261,11 +261,13 @@ fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaTy
         .map(|((_, encoding), content_type, media)| (content_type, media, encoding))
 }
 
-/// The content types the spec's `encoding` gives the parts of a multipart
-/// body. Of a list (`image/png, image/jpeg`) the first concrete one is
-/// sent; wildcards (`image/*`) and anything that is not a plain media type
-/// are left out, and the part gets the default.
-fn part_content_types(media: &MediaType) -> std::collections::BTreeMap<String, String> {
+/// How the spec's `encoding` writes the parts of a multipart body. Of a
+/// list of content types (`image/png, image/jpeg`) the first concrete one
+/// is sent; wildcards (`image/*`) and anything that is not a plain media
+/// type are left out, and the part gets the default. A `style` writes an
+/// object or array value as parts of their own, the way OpenAPI 3.1
+/// describes (and Stripe's 3.0 spec uses).
+fn part_encodings(media: &MediaType) -> std::collections::BTreeMap<String, PartEncoding> {
     let usable = |candidate: &str| {
         let essence = candidate.split(';').next().unwrap_or_default().trim();
         let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+".contains(&b));
@@ -276,9 +278,21 @@ fn part_content_types(media: &MediaType) -> std::collections::BTreeMap<String, S
         .encoding
         .iter()
         .filter_map(|(property, encoding)| {
-            let listed = encoding.content_type.as_deref()?;
-            let chosen = listed.split(',').map(str::trim).find(|candidate| usable(candidate))?;
-            Some((property.clone(), chosen.to_owned()))
+            let content_type = encoding
+                .content_type
+                .as_deref()
+                .and_then(|listed| listed.split(',').map(str::trim).find(|candidate| usable(candidate)))
+                .map(str::to_owned);
+            let style = encoding.style.as_ref().map(|style| match style {
+                // openapiv3 reads a missing `explode` as false, so an
+                // explicit `false` cannot be told from the default, which
+                // for `form` is true; the default wins.
+                openapiv3::QueryStyle::Form => ParamStyle::Form { explode: true },
+                openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+            });
+            (content_type.is_some() || style.is_some()).then(|| (property.clone(), PartEncoding { content_type, style }))
         })
         .collect()
 }

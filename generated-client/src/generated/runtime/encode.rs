@@ -4,11 +4,10 @@
 //! Turning values into query parameters, headers, form and multipart
 //! bodies, following the OpenAPI serialization styles.
 
-use std::borrow::Cow;
-
+use bytes::Bytes;
 use serde_json::Value;
 
-use super::Error;
+use super::{Error, File};
 
 /// How a query parameter that is an array or an object is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,64 +107,104 @@ pub(crate) fn form_body(value: &Value) -> String {
     serializer.finish()
 }
 
-/// A `multipart/form-data` body with one text part per top-level field
-/// (objects and arrays as JSON); returns the boundary and the bytes.
-pub(crate) fn multipart_body(value: &Value) -> (String, Vec<u8>) {
+/// Parts of a value that an encoding `style` writes, the way a query
+/// parameter in that style would be, except that deepObject also opens
+/// arrays (`name[0]`) as form bodies do.
+fn styled_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, String)> {
+    match (value, style) {
+        (Value::Array(_) | Value::Object(_), Style::DeepObject) => {
+            let mut pairs = Vec::new();
+            brackets(name, value, &mut pairs);
+            pairs
+        }
+        _ => query_pairs(name, value, style),
+    }
+}
+
+/// A `multipart/form-data` body with the parts of every top-level field.
+pub(crate) fn multipart_body(value: &Value) -> Multipart {
     let mut form = Multipart::default();
     if let Value::Object(map) = value {
         for (name, inner) in map {
-            form.text_value(name, None, inner);
+            form.value_parts(name, None, inner);
         }
     }
-    form.finish()
+    form
 }
 
 /// A `multipart/form-data` body, built part by part: values as text parts,
-/// bytes as file parts.
+/// [`File`]s as file parts.
 #[derive(Debug, Default)]
-pub struct Multipart<'a> {
-    parts: Vec<Part<'a>>,
+pub struct Multipart {
+    parts: Vec<Part>,
 }
 
 #[derive(Debug)]
-struct Part<'a> {
+struct Part {
     /// The part's header lines, without the final line break.
     head: String,
-    data: Cow<'a, [u8]>,
+    data: Bytes,
 }
 
-impl<'a> Multipart<'a> {
-    /// A text part: a string as it is, any other value as JSON text; a
+impl Multipart {
+    /// The parts of a value, as OpenAPI's defaults for multipart bodies
+    /// say: a string as it is and other scalars as their text, an object as
+    /// JSON (`application/json` unless `content_type` is given), an array
+    /// as a part per item (written the same way), all with the same name. A
     /// null value sends no part.
     pub fn text<T: serde::Serialize + ?Sized>(&mut self, name: &str, content_type: Option<&str>, value: &T) -> Result<(), Error> {
         let value = to_value(name, value)?;
-        self.text_value(name, content_type, &value);
+        self.value_parts(name, content_type, &value);
         Ok(())
     }
 
-    /// A text part per property of an object value (a map, or a union
+    /// The text parts of a value in the `style` the spec's `encoding` gives
+    /// it: deepObject a part per leaf, named `name[key]` (`name[0]` for an
+    /// item of an array); form with explode a part per item of an array
+    /// (named `name`) or per entry of an object (named by its key); other
+    /// styles one part, the items joined. The parts carry no content type.
+    pub fn styled<T: serde::Serialize + ?Sized>(&mut self, name: &str, style: Style, value: &T) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        for (part_name, text) in styled_pairs(name, &value, style) {
+            self.parts.push(Part { head: part_head(&part_name, None, None), data: Bytes::from(text) });
+        }
+        Ok(())
+    }
+
+    /// The parts of every property of an object value (a map, or a union
     /// flattened into the body).
     pub fn entries<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if let Value::Object(map) = to_value("the request body", value)? {
             for (name, inner) in &map {
-                self.text_value(name, None, inner);
+                self.value_parts(name, None, inner);
             }
         }
         Ok(())
     }
 
-    /// A file part: the bytes as they are, with a file name and a content type.
-    pub fn file(&mut self, name: &str, file_name: &str, content_type: &str, bytes: &'a [u8]) {
-        self.parts.push(Part { head: part_head(name, Some(file_name), Some(content_type)), data: Cow::Borrowed(bytes) });
+    /// A file part with the bytes as they are. Its `filename` is the file's
+    /// name, else `name`; its `Content-Type` the file's content type, else
+    /// `content_type` (the spec's), else `application/octet-stream`.
+    pub fn file(&mut self, name: &str, content_type: Option<&str>, file: &File) {
+        let file_name = file.name.as_deref().unwrap_or(name);
+        let content_type = file.content_type.as_deref().or(content_type).unwrap_or("application/octet-stream");
+        self.parts.push(Part { head: part_head(name, Some(file_name), Some(content_type)), data: file.bytes.clone() });
     }
 
-    fn text_value(&mut self, name: &str, content_type: Option<&str>, value: &Value) {
-        let text = match value {
+    fn value_parts(&mut self, name: &str, content_type: Option<&str>, value: &Value) {
+        match value {
+            Value::Array(items) => items.iter().for_each(|item| self.value_part(name, content_type, item)),
+            other => self.value_part(name, content_type, other),
+        }
+    }
+
+    fn value_part(&mut self, name: &str, content_type: Option<&str>, value: &Value) {
+        let (text, default_type) = match value {
             Value::Null => return,
-            Value::Object(_) | Value::Array(_) => value.to_string(),
-            scalar => scalar_text(scalar),
+            Value::Object(_) | Value::Array(_) => (value.to_string(), Some("application/json")),
+            scalar => (scalar_text(scalar), None),
         };
-        self.parts.push(Part { head: part_head(name, None, content_type), data: Cow::Owned(text.into_bytes()) });
+        self.parts.push(Part { head: part_head(name, None, content_type.or(default_type)), data: Bytes::from(text) });
     }
 
     /// The boundary, and the body with the parts between boundaries.
@@ -185,17 +224,6 @@ impl<'a> Multipart<'a> {
         }
         body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         (boundary, body)
-    }
-}
-
-impl super::Request {
-    /// A `multipart/form-data` body that `build` fills part by part.
-    pub fn multipart_parts<'a>(&mut self, build: impl FnOnce(&mut Multipart<'a>) -> Result<(), Error>) -> Result<(), Error> {
-        let mut form = Multipart::default();
-        build(&mut form)?;
-        let (boundary, bytes) = form.finish();
-        self.body = Some((Cow::Owned(format!("multipart/form-data; boundary={boundary}")), bytes.into()));
-        Ok(())
     }
 }
 
@@ -244,30 +272,107 @@ mod tests {
         assert_eq!(form_body(&body), "amount=100&metadata%5Border%5D=7&expand%5B0%5D=a&expand%5B1%5D=b");
     }
 
+    /// The body that parts with these heads and data make under `boundary`.
+    fn wire(boundary: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (head, data) in parts {
+            out.extend_from_slice(format!("--{boundary}\r\n{head}\r\n\r\n").as_bytes());
+            out.extend_from_slice(data);
+            out.extend_from_slice(b"\r\n");
+        }
+        out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        out
+    }
+
     #[test]
-    fn multipart_file_parts_carry_the_bytes_a_file_name_and_a_content_type() {
-        let bytes = [0x89, b'P', b'N', b'G', 0xff, 0x00, b'\r', b'\n'];
+    fn file_parts_take_name_and_type_from_the_file_then_the_spec_then_the_default() {
+        let bytes: &'static [u8] = &[0x89, b'P', b'N', b'G', 0xff, 0x00, b'\r', b'\n'];
         let mut form = Multipart::default();
-        form.file("image", "image", "image/png", &bytes);
-        assert!(form.text("n", Some("text/plain"), &2).is_ok());
+        form.file("image", Some("image/png"), &File::new(bytes).name("cat.webp").content_type("image/webp"));
+        form.file("image", Some("image/png"), &File::new(bytes));
+        form.file("mask", None, &File::new(bytes).name("mask.bin"));
         let (boundary, body) = form.finish();
-        let mut expected = format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"image\"\r\nContent-Type: image/png\r\n\r\n"
-        )
-        .into_bytes();
-        expected.extend_from_slice(&bytes);
-        expected.extend_from_slice(
-            format!("\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"n\"\r\nContent-Type: text/plain\r\n\r\n2\r\n--{boundary}--\r\n")
-                .as_bytes(),
+        let expected = wire(
+            &boundary,
+            &[
+                ("Content-Disposition: form-data; name=\"image\"; filename=\"cat.webp\"\r\nContent-Type: image/webp", bytes),
+                ("Content-Disposition: form-data; name=\"image\"; filename=\"image\"\r\nContent-Type: image/png", bytes),
+                ("Content-Disposition: form-data; name=\"mask\"; filename=\"mask.bin\"\r\nContent-Type: application/octet-stream", bytes),
+            ],
         );
-        assert_eq!(body, expected);
+        assert_eq!(body, expected, "{}", String::from_utf8_lossy(&body));
+    }
+
+    #[test]
+    fn values_follow_the_multipart_defaults() {
+        let mut form = Multipart::default();
+        let sent = [
+            form.text("n", Some("text/plain"), &2),
+            form.text("s", None, "plain \"text\""),
+            form.text("meta", None, &json!({"a": [1, 2]})),
+            form.text("typed", Some("application/vnd.x+json"), &json!({"b": null})),
+            form.text("tags", None, &json!(["x", 3, {"k": "v"}, null])),
+            form.text("none", None, &json!(null)),
+            form.text("empty", None, &json!([])),
+        ];
+        assert!(sent.iter().all(Result::is_ok), "{sent:?}");
+        let (boundary, body) = form.finish();
+        let expected = wire(
+            &boundary,
+            &[
+                ("Content-Disposition: form-data; name=\"n\"\r\nContent-Type: text/plain", b"2"),
+                ("Content-Disposition: form-data; name=\"s\"", b"plain \"text\""),
+                ("Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json", br#"{"a":[1,2]}"#),
+                ("Content-Disposition: form-data; name=\"typed\"\r\nContent-Type: application/vnd.x+json", br#"{"b":null}"#),
+                ("Content-Disposition: form-data; name=\"tags\"", b"x"),
+                ("Content-Disposition: form-data; name=\"tags\"", b"3"),
+                ("Content-Disposition: form-data; name=\"tags\"\r\nContent-Type: application/json", br#"{"k":"v"}"#),
+            ],
+        );
+        assert_eq!(body, expected, "{}", String::from_utf8_lossy(&body));
+    }
+
+    #[test]
+    fn styled_values_are_written_as_their_style_says() {
+        let mut form = Multipart::default();
+        let link = json!({"create": true, "expires_at": 1700000000, "metadata": {"order": "7", "none": null}});
+        let sent = [
+            form.styled("file_link_data", Style::DeepObject, &link),
+            form.styled("expand", Style::DeepObject, &json!(["data.file", "links"])),
+            form.styled("ids", Style::Form { explode: true }, &json!(["a", "b"])),
+            form.styled("pair", Style::Form { explode: true }, &json!({"k1": "v1", "k2": 2})),
+            form.styled("joined", Style::Form { explode: false }, &json!(["a", "b"])),
+            form.styled("piped", Style::PipeDelimited, &json!(["a", "b"])),
+            form.styled("scalar", Style::DeepObject, &json!("s")),
+            form.styled("nothing", Style::DeepObject, &json!(null)),
+        ];
+        assert!(sent.iter().all(Result::is_ok), "{sent:?}");
+        let (boundary, body) = form.finish();
+        let head = |name: &str| format!("Content-Disposition: form-data; name=\"{name}\"");
+        let parts = [
+            (head("file_link_data[create]"), "true"),
+            (head("file_link_data[expires_at]"), "1700000000"),
+            (head("file_link_data[metadata][order]"), "7"),
+            (head("expand[0]"), "data.file"),
+            (head("expand[1]"), "links"),
+            (head("ids"), "a"),
+            (head("ids"), "b"),
+            (head("k1"), "v1"),
+            (head("k2"), "2"),
+            (head("joined"), "a,b"),
+            (head("piped"), "a|b"),
+            (head("scalar"), "s"),
+        ];
+        let parts: Vec<(&str, &[u8])> = parts.iter().map(|(head, data)| (head.as_str(), data.as_bytes())).collect();
+        assert_eq!(body, wire(&boundary, &parts), "{}", String::from_utf8_lossy(&body));
     }
 
     #[test]
     fn the_boundary_occurs_in_no_part_and_names_cannot_break_their_header() {
         let data = b"--------openapi-client-boundary and ----openapi-client-boundaryx".to_vec();
         let mut form = Multipart::default();
-        form.file("a\"b\r\nX-Injected: 1", "f\"", "application/octet-stream\r\nX: y", &data);
+        let file = File::new(data).name("f\"").content_type("application/octet-stream\r\nX: y");
+        form.file("a\"b\r\nX-Injected: 1", None, &file);
         let (boundary, body) = form.finish();
         assert_eq!(boundary, "----openapi-client-boundaryxx");
         let text = String::from_utf8_lossy(&body);
@@ -276,11 +381,17 @@ mod tests {
     }
 
     #[test]
-    fn multipart_bodies_have_a_part_per_field() {
-        let (boundary, body) = multipart_body(&json!({"purpose": "fine-tune", "meta": {"a": 1}}));
-        let text = String::from_utf8_lossy(&body);
-        assert!(text.contains(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\nfine-tune\r\n")));
-        assert!(text.contains("name=\"meta\"\r\n\r\n{\"a\":1}\r\n"));
-        assert!(text.ends_with(&format!("--{boundary}--\r\n")));
+    fn multipart_bodies_have_the_parts_of_every_field() {
+        let (boundary, body) = multipart_body(&json!({"purpose": "fine-tune", "meta": {"a": 1}, "tags": ["x", "y"]})).finish();
+        let expected = wire(
+            &boundary,
+            &[
+                ("Content-Disposition: form-data; name=\"purpose\"", b"fine-tune"),
+                ("Content-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json", br#"{"a":1}"#),
+                ("Content-Disposition: form-data; name=\"tags\"", b"x"),
+                ("Content-Disposition: form-data; name=\"tags\"", b"y"),
+            ],
+        );
+        assert_eq!(body, expected, "{}", String::from_utf8_lossy(&body));
     }
 }

@@ -8,6 +8,7 @@ pub mod codec;
 mod credentials;
 mod encode;
 mod error;
+mod file;
 mod non_exhaustive;
 mod paginate;
 mod request;
@@ -18,8 +19,9 @@ mod update;
 
 pub use bytes::Bytes;
 pub use credentials::Credentials;
-pub use encode::{Style, param_text};
+pub use encode::{Multipart, Style, param_text};
 pub use error::{ApiError, DecodeError, Error};
+pub use file::File;
 pub use http::{HeaderMap, Method, StatusCode};
 #[doc(hidden)]
 pub use non_exhaustive::NonExhaustive;

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::time::Duration;
 
-use super::encode::{self, Style};
+use super::encode::{self, Multipart, Style};
 use super::{Error, Method, RetryPolicy};
 
 /// Settings of one call that override the client's.
@@ -85,12 +85,25 @@ impl Request {
         Ok(())
     }
 
-    /// A `multipart/form-data` body, one part per field.
+    /// A `multipart/form-data` body with the parts of every field, as
+    /// OpenAPI's defaults for multipart bodies say.
     pub fn multipart<T: serde::Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
         let value = encode::to_value("the request body", body)?;
-        let (boundary, bytes) = encode::multipart_body(&value);
-        self.body = Some((Cow::Owned(format!("multipart/form-data; boundary={boundary}")), bytes.into()));
+        self.multipart_body(encode::multipart_body(&value));
         Ok(())
+    }
+
+    /// A `multipart/form-data` body that `build` fills part by part.
+    pub fn multipart_parts(&mut self, build: impl FnOnce(&mut Multipart) -> Result<(), Error>) -> Result<(), Error> {
+        let mut form = Multipart::default();
+        build(&mut form)?;
+        self.multipart_body(form);
+        Ok(())
+    }
+
+    fn multipart_body(&mut self, form: Multipart) {
+        let (boundary, bytes) = form.finish();
+        self.body = Some((Cow::Owned(format!("multipart/form-data; boundary={boundary}")), bytes.into()));
     }
 
     /// A body sent as it is (`application/octet-stream`, `text/plain`, …).
