@@ -53,13 +53,16 @@ pub(crate) fn query_pairs(name: &str, value: &Value, style: Style) -> Vec<(Strin
         (Value::Array(items), Style::Form { explode: true }) => items.iter().map(|v| (name.to_owned(), scalar_text(v))).collect(),
         (Value::Array(items), Style::SpaceDelimited) => vec![(name.to_owned(), join(items, " "))],
         (Value::Array(items), Style::PipeDelimited) => vec![(name.to_owned(), join(items, "|"))],
-        (Value::Array(_), _) => vec![(name.to_owned(), simple(value))],
-        (Value::Object(map), Style::Form { explode: true }) => map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect(),
-        (Value::Object(_), Style::DeepObject) => {
+        // OpenAPI defines deepObject for objects only; APIs that use it for
+        // arrays (Stripe's `expand`) read them indexed, as in form bodies:
+        // `expand[0]=a&expand[1]=b`.
+        (Value::Array(_) | Value::Object(_), Style::DeepObject) => {
             let mut pairs = Vec::new();
             brackets(name, value, &mut pairs);
             pairs
         }
+        (Value::Array(_), _) => vec![(name.to_owned(), simple(value))],
+        (Value::Object(map), Style::Form { explode: true }) => map.iter().map(|(k, v)| (k.clone(), scalar_text(v))).collect(),
         (Value::Object(_), _) => vec![(name.to_owned(), simple(value))],
         (scalar, _) => vec![(name.to_owned(), scalar_text(scalar))],
     }
@@ -102,20 +105,6 @@ pub(crate) fn form_body(value: &Value) -> String {
         serializer.append_pair(key, value);
     }
     serializer.finish()
-}
-
-/// Parts of a value that an encoding `style` writes, the way a query
-/// parameter in that style would be, except that deepObject also opens
-/// arrays (`name[0]`) as form bodies do.
-fn styled_pairs(name: &str, value: &Value, style: Style) -> Vec<(String, String)> {
-    match (value, style) {
-        (Value::Array(_) | Value::Object(_), Style::DeepObject) => {
-            let mut pairs = Vec::new();
-            brackets(name, value, &mut pairs);
-            pairs
-        }
-        _ => query_pairs(name, value, style),
-    }
 }
 
 /// A `multipart/form-data` body with the parts of every top-level field.
@@ -162,7 +151,7 @@ impl Multipart {
     /// styles one part, the items joined. The parts carry no content type.
     pub fn styled<T: serde::Serialize + ?Sized>(&mut self, name: &str, style: Style, value: &T) -> Result<(), Error> {
         let value = to_value(name, value)?;
-        for (part_name, text) in styled_pairs(name, &value, style) {
+        for (part_name, text) in query_pairs(name, &value, style) {
             self.parts.push(Part { head: part_head(&part_name, None, None), data: Bytes::from(text) });
         }
         Ok(())
@@ -257,6 +246,10 @@ mod tests {
         assert_eq!(query_pairs("x", &list, Style::Form { explode: false }), [("x".to_owned(), "a,b".to_owned())]);
         assert_eq!(query_pairs("x", &list, Style::PipeDelimited), [("x".to_owned(), "a|b".to_owned())]);
         let object = json!({"gt": 1, "lt": {"n": true}});
+        assert_eq!(
+            query_pairs("expand", &json!(["a", "b"]), Style::DeepObject),
+            [("expand[0]".to_owned(), "a".to_owned()), ("expand[1]".to_owned(), "b".to_owned())]
+        );
         assert_eq!(
             query_pairs("created", &object, Style::DeepObject),
             [("created[gt]".to_owned(), "1".to_owned()), ("created[lt][n]".to_owned(), "true".to_owned())]
