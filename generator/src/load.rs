@@ -577,15 +577,7 @@ mod check {
                     pointer.truncate(len);
                 }
             }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                    walk_document(item, pointer, visit);
-                    pointer.truncate(len);
-                }
-            }
+            Value::Array(_) => for_each_entry(value, pointer, &mut |item, pointer| walk_document(item, pointer, visit)),
             _ => {}
         }
     }

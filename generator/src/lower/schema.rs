@@ -301,22 +301,11 @@ impl<'a> SchemaLowerer<'a> {
                         ReferenceOr::Reference { reference } => self.component(reference)?,
                         ReferenceOr::Item(schema) => schema,
                     };
-                    if matches!(&member.schema_kind, SchemaKind::Any(a) if a.properties.is_empty() && a.typ.is_none() && a.items.is_none()) {
+                    if adds_nothing(member) {
                         continue;
                     }
-                    let object = self.merged_object(member, depth + 1)?;
+                    merge_into(&mut merged, self.merged_object(member, depth + 1)?);
                     any_object = true;
-                    for (name, property) in object.properties {
-                        merged.properties.entry(name).or_insert(property);
-                    }
-                    for name in object.required {
-                        if !merged.required.contains(&name) {
-                            merged.required.push(name);
-                        }
-                    }
-                    if merged.additional_properties.is_none() {
-                        merged.additional_properties = object.additional_properties;
-                    }
                 }
                 any_object.then_some(merged)
             }
@@ -556,6 +545,29 @@ impl<'a> SchemaLowerer<'a> {
                 TypeKind::Enum { .. } | TypeKind::Alias { .. } => {}
             }
         }
+    }
+}
+
+/// An allOf member without a constraint (`{}`, or documentation only): it
+/// adds nothing to the object the allOf makes.
+fn adds_nothing(schema: &Schema) -> bool {
+    matches!(&schema.schema_kind, SchemaKind::Any(a) if a.properties.is_empty() && a.typ.is_none() && a.items.is_none())
+}
+
+/// Adds one allOf member's object to `merged`: its properties (the first
+/// member declaring a name wins), its required names, and its map when
+/// `merged` has none yet.
+fn merge_into(merged: &mut ObjectType, object: ObjectType) {
+    for (name, property) in object.properties {
+        merged.properties.entry(name).or_insert(property);
+    }
+    for name in object.required {
+        if !merged.required.contains(&name) {
+            merged.required.push(name);
+        }
+    }
+    if merged.additional_properties.is_none() {
+        merged.additional_properties = object.additional_properties;
     }
 }
 

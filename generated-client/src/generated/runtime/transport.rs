@@ -213,7 +213,7 @@ impl Core {
     async fn send_with_retries(&self, request: &Request, span: &tracing::Span) -> Result<RawResponse, Error> {
         let started = Instant::now();
         let total = request.options.total_timeout.or(self.inner.timeouts.total);
-        let deadline = total.map(|limit| Deadline { at: started + limit, limit });
+        let deadline = total.map(|limit| started + limit);
         let attempt_limit = request.options.attempt_timeout.or(self.inner.timeouts.attempt);
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
         let url = self.url(request);
@@ -223,10 +223,10 @@ impl Core {
             attempts += 1;
             span.record("attempts", attempts);
             // The first attempt starts now: what is left of the total is all of it.
-            let left = match deadline {
-                Some(d) if attempts == 1 => Some(d.limit),
-                Some(d) => Some(d.at.saturating_duration_since(Instant::now())),
-                None => None,
+            let left = match (total, deadline) {
+                (Some(limit), _) if attempts == 1 => Some(limit),
+                (_, Some(at)) => Some(at.saturating_duration_since(Instant::now())),
+                _ => None,
             };
             let error = match self.attempt(request, &url, attempt_limit, left.zip(total)).await {
                 Ok(response) => return Ok(response),
@@ -249,7 +249,7 @@ impl Core {
             let Some(wait) = waits.next().map(|backoff| asked.unwrap_or(backoff)) else {
                 return Err(error);
             };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d.at) {
+            if deadline.is_some_and(|at| Instant::now() + wait >= at) {
                 return Err(error);
             }
             // Boxed: only a retry pays for the timer's room in the future.
@@ -314,11 +314,4 @@ impl Core {
         let raw = RawResponse { status, headers, body };
         if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
     }
-}
-
-/// When the whole call must have ended.
-#[derive(Clone, Copy)]
-struct Deadline {
-    at: Instant,
-    limit: Duration,
 }

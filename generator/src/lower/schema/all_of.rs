@@ -3,9 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use openapiv3::{ObjectType, ReferenceOr, Schema, SchemaKind};
+use openapiv3::{ObjectType, ReferenceOr, Schema};
 
-use super::{Place, SchemaLowerer};
+use super::{Place, SchemaLowerer, adds_nothing, merge_into};
 use crate::error::Result;
 use crate::model::{Flattened, TypeKind, TypeRef};
 use crate::naming;
@@ -26,23 +26,15 @@ impl SchemaLowerer<'_> {
                 ReferenceOr::Reference { reference } => self.component(reference)?,
                 ReferenceOr::Item(schema) => schema,
             };
-            if matches!(&schema.schema_kind, SchemaKind::Any(a) if a.properties.is_empty() && a.typ.is_none() && a.items.is_none()) {
+            if adds_nothing(schema) {
                 continue;
             }
             if self.union_members(schema).is_some() {
                 unions.push((index, member));
                 continue;
             }
-            let object = self.merged_object(schema, 1)?;
+            merge_into(&mut merged, self.merged_object(schema, 1)?);
             any_object = true;
-            for (name, property) in object.properties {
-                merged.properties.entry(name).or_insert(property);
-            }
-            for name in object.required {
-                if !merged.required.contains(&name) {
-                    merged.required.push(name);
-                }
-            }
         }
         (any_object && !unions.is_empty()).then_some((merged, unions))
     }
