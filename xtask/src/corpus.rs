@@ -10,15 +10,14 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use generator::{Config, Layout, SpecInput};
 
-use crate::files;
+use crate::{files, process};
 
 /// The scratch workspace: one folder per generated crate.
 pub const CORPUS_DIR: &str = "target/corpus";
@@ -106,7 +105,7 @@ pub fn run_one(args: &[String]) -> Result<(), String> {
         Ok((model.operations.len(), model.types.len(), model.warnings.len()))
     });
     let counts = written.as_ref().ok().copied();
-    println!("{}", Stats { counts, time, peak_kib: peak_memory_kib() }.line());
+    println!("{}", Stats { counts, time, peak_kib: process::peak_memory_kib() }.line());
     written.map(drop)
 }
 
@@ -121,19 +120,8 @@ struct Spec {
 
 /// The spec files of `dir`, sorted by name, each with a folder name of its own.
 fn list_specs(dir: &Path) -> Result<Vec<Spec>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        let hidden = file_name(&path).starts_with('.');
-        if path.is_file() && !hidden && matches!(extension.as_str(), "json" | "yaml" | "yml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
     let mut specs: Vec<Spec> = Vec::new();
-    for path in paths {
+    for path in spec_files(dir)? {
         let name = file_name(&path);
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let mut folder = sanitize(&stem);
@@ -147,8 +135,25 @@ fn list_specs(dir: &Path) -> Result<Vec<Spec>, String> {
     Ok(specs)
 }
 
+/// The *.json, *.yaml and *.yml files of `dir` (hidden ones left out),
+/// sorted by name.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
+        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        let hidden = file_name(&path).starts_with('.');
+        if path.is_file() && !hidden && matches!(extension.as_str(), "json" | "yaml" | "yml") {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
+}
+
 /// Lowercase letters, digits and single dashes: `api.github.com` → `api-github-com`.
-fn sanitize(name: &str) -> String {
+pub fn sanitize(name: &str) -> String {
     let mut out = String::new();
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
@@ -161,7 +166,7 @@ fn sanitize(name: &str) -> String {
     if trimmed.is_empty() { "spec".to_owned() } else { trimmed.to_owned() }
 }
 
-fn file_name(path: &Path) -> String {
+pub fn file_name(path: &Path) -> String {
     path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
 }
 
@@ -196,13 +201,6 @@ impl Stats {
         let time = Duration::from_micros(micros.parse().ok()?);
         Some(Stats { counts, time, peak_kib: peak.parse().ok() })
     }
-}
-
-/// The process's peak resident memory (VmHWM), on Linux.
-fn peak_memory_kib() -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
-    line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
 enum Generation {
@@ -245,9 +243,9 @@ fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> Result<Gener
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", executable.display()))?;
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
-    let status = wait_at_most(&mut child, GENERATION_LIMIT)?;
+    let stdout = process::read_in_background(child.stdout.take());
+    let stderr = process::read_in_background(child.stderr.take());
+    let status = process::wait_at_most(&mut child, GENERATION_LIMIT)?;
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let stats = stdout.lines().find_map(Stats::parse);
@@ -260,32 +258,6 @@ fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> Result<Gener
         (Some(status), None) => Generation::Failed { error: format!("the generator crashed ({status}):\n{}", stderr.trim()), stats: None },
         (None, _) => Generation::Failed { error: format!("the generator did not finish within {} s and was stopped", GENERATION_LIMIT.as_secs()), stats: None },
     })
-}
-
-fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    })
-}
-
-/// The child's exit status, or `None` when it ran past `limit` and was stopped.
-fn wait_at_most(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("cannot watch the generator (pid {}): {e}", child.id()))? {
-            return Ok(Some(status));
-        }
-        if started.elapsed() > limit {
-            child.kill().map_err(|e| format!("cannot stop the generator (pid {}): {e}", child.id()))?;
-            child.wait().map_err(|e| format!("cannot reap the generator (pid {}): {e}", child.id()))?;
-            return Ok(None);
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Removes crate folders of specs that are gone or no longer generate, so

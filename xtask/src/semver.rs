@@ -22,7 +22,7 @@ use std::time::Instant;
 use generator::diff::Impact;
 use generator::{Layout, SpecInput};
 
-use crate::regen;
+use crate::{files, regen};
 
 /// One kind of spec change, as text edits of the vendored files.
 pub struct Edit {
@@ -580,13 +580,8 @@ fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
 /// Writes a generated crate, with the workspace's lock file so that both
 /// sides build against the same dependency versions.
 fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
-    for (path, contents) in files {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-        }
-        std::fs::write(&target, contents).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-    }
+    let plan = files::plan(dir, files, "src/generated")?;
+    files::apply(dir, files, &plan)?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("cannot copy Cargo.lock into {}: {e}", dir.display()))?;
     Ok(())
 }

@@ -1,14 +1,13 @@
 //! One run in a process of its own: its peak memory (VmHWM) is the run's,
 //! and a crash (a stack overflow, an abort) cannot take the benchmark down.
 
-use std::fs;
-use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::pipeline::{self, Tool};
 use crate::specs;
+use xtask::process;
 
 /// The hidden command: `child <tool> <spec id>`.
 pub const COMMAND: &str = "child";
@@ -99,9 +98,9 @@ pub fn measure(tool: Tool, id: &str) -> Result<Outcome, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", executable.display()))?;
-    let stdout = read_in_background(child.stdout.take());
-    let stderr = read_in_background(child.stderr.take());
-    let status = wait_at_most(&mut child, LIMIT)?;
+    let stdout = process::read_in_background(child.stdout.take());
+    let stderr = process::read_in_background(child.stderr.take());
+    let status = process::wait_at_most(&mut child, LIMIT)?;
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
     let reported = stdout.lines().find_map(parse_line);
@@ -131,39 +130,7 @@ fn last_line(text: &str) -> String {
     text.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("no output").trim().to_owned()
 }
 
-/// The process's peak resident memory (VmHWM), on Linux.
-pub fn peak_memory_kib() -> Option<u64> {
-    let status = fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
-    line.trim().strip_suffix("kB")?.trim().parse().ok()
-}
-
-fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    })
-}
-
-/// The child's exit status, or `None` when it ran past `limit` and was
-/// stopped (by its own process id).
-pub fn wait_at_most(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("cannot watch process {}: {e}", child.id()))? {
-            return Ok(Some(status));
-        }
-        if started.elapsed() > limit {
-            child.kill().map_err(|e| format!("cannot stop process {}: {e}", child.id()))?;
-            child.wait().map_err(|e| format!("cannot reap process {}: {e}", child.id()))?;
-            return Ok(None);
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-}
+pub use xtask::process::peak_memory_kib;
 
 #[cfg(test)]
 mod tests {

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use generator::{Config, Layout, Manifest, SpecInput};
+use generator::{Config, Layout, SpecInput};
 
 /// The id of the vendored set on command lines and in tables.
 pub const VENDORED: &str = "vendored";
@@ -41,10 +41,9 @@ impl SpecSet {
     }
 }
 
-/// The repository root (this crate lives two folders below it).
+/// The repository root.
 pub fn repository_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.ancestors().nth(2).unwrap_or(manifest_dir).to_path_buf()
+    xtask::workspace_root()
 }
 
 /// `vendored` or a path to a spec file.
@@ -54,17 +53,7 @@ pub fn load(id: &str) -> Result<SpecSet, String> {
 
 /// specs/ as `cargo xtask regen` reads it.
 fn vendored() -> Result<SpecSet, String> {
-    const MANIFEST: &str = "specs/codegen.toml";
-    let root = repository_root();
-    let text = fs::read_to_string(root.join(MANIFEST)).map_err(|e| format!("{MANIFEST}: cannot read: {e}"))?;
-    let manifest = Manifest::parse(MANIFEST, &text).map_err(|e| e.to_string())?;
-    let mut inputs = Vec::new();
-    for spec in &manifest.specs {
-        let name = format!("specs/{}", spec.file);
-        let text = fs::read_to_string(root.join(&name)).map_err(|e| format!("{name}: cannot read: {e}"))?;
-        inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
-    }
-    let config = manifest.config(MANIFEST).layout(Layout::Module);
+    let (config, inputs) = xtask::regen::read_specs(&repository_root())?;
     Ok(SpecSet {
         id: VENDORED.to_owned(),
         label: format!("invoice specs (specs/, {} files)", inputs.len()),
@@ -92,38 +81,13 @@ fn corpus_file(path: &Path) -> Result<SpecSet, String> {
     })
 }
 
-pub fn file_name(path: &Path) -> String {
-    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
-}
+pub use xtask::corpus::{file_name, spec_files as corpus_files};
 
 /// `ours-oxide-nexus`, `progenitor-builder-oxide-nexus`: the spec's file stem
 /// in lowercase letters, digits and single dashes, after a prefix.
 pub fn crate_name(prefix: &str, file_name: &str) -> String {
     let stem = file_name.rsplit_once('.').map_or(file_name, |(stem, _)| stem);
-    let mut name = format!("{prefix}-");
-    for c in stem.chars() {
-        if c.is_ascii_alphanumeric() {
-            name.push(c.to_ascii_lowercase());
-        } else if !name.ends_with('-') {
-            name.push('-');
-        }
-    }
-    name.trim_end_matches('-').to_owned()
-}
-
-/// The *.json, *.yaml and *.yml files of `dir`, sorted by name.
-pub fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths = Vec::new();
-    for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
-        let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        if path.is_file() && !file_name(&path).starts_with('.') && matches!(extension.as_str(), "json" | "yaml" | "yml") {
-            paths.push(path);
-        }
-    }
-    paths.sort();
-    Ok(paths)
+    format!("{prefix}-{}", xtask::corpus::sanitize(stem))
 }
 
 /// The generator's rule: JSON by name, or by its first character.
