@@ -293,7 +293,6 @@ fn normalize(value: &mut serde_json::Value, names_map: bool) {
 /// An operation's parameter overrides a path-level one with the same name
 /// and location, whether either is written inline or as a `$ref`.
 fn operations_with_path_parameters(item: PathItem, components: Option<&openapiv3::Components>) -> Vec<(&'static str, Operation)> {
-    let shared = item.parameters.clone();
     let all = [
         ("get", item.get),
         ("put", item.put),
@@ -316,13 +315,16 @@ fn operations_with_path_parameters(item: PathItem, components: Option<&openapiv3
             }
         }
     };
+    // The path-level parameters, each resolved once for all the operations.
+    let shared: Vec<(Option<Parameter>, ReferenceOr<Parameter>)> =
+        item.parameters.into_iter().map(|parameter| (resolve(&parameter), parameter)).collect();
     all.into_iter()
         .filter_map(|(method, op)| op.map(|op| (method, op)))
         .map(|(method, mut op)| {
             let own: Vec<Option<Parameter>> = op.parameters.iter().map(resolve).collect();
-            for parameter in &shared {
-                let overridden = match (parameter, resolve(parameter)) {
-                    (_, Some(p)) => own.iter().flatten().any(|q| same_parameter(&p, q)),
+            for (resolved, parameter) in &shared {
+                let overridden = match (parameter, resolved) {
+                    (_, Some(p)) => own.iter().flatten().any(|q| same_parameter(p, q)),
                     // A reference that does not resolve here is compared as
                     // written; the lowering reports it if it stays unresolved.
                     (ReferenceOr::Reference { reference }, None) => op
