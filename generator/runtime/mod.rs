@@ -1,6 +1,7 @@
 //! Support code every generated client shares. It knows HTTP, credentials,
 //! retries, pagination and errors, and nothing about any particular API.
 
+mod call;
 pub mod codec;
 mod credentials;
 mod encode;
@@ -15,6 +16,7 @@ mod transport;
 mod update;
 
 pub use bytes::Bytes;
+pub use call::{Call, NotImplemented, Operation, not_implemented};
 pub use credentials::Credentials;
 pub use encode::{Multipart, Style, param_text};
 pub use error::{ApiError, DecodeError, Error};

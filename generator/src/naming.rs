@@ -293,6 +293,34 @@ pub fn reserved_field_names() -> BTreeSet<String> {
     BTreeSet::from([NON_EXHAUSTIVE_FIELD.to_owned()])
 }
 
+/// The names an operation's parameters cannot take: the request struct's
+/// own fields (`options`; `body` when there is a request body), the methods
+/// of the generic call builder (`runtime::Call`) beside which each
+/// parameter gets a setter, and the `api` argument of the call's `new`.
+pub fn reserved_parameter_names(has_body: bool) -> BTreeSet<String> {
+    let mut names: BTreeSet<String> = [
+        "options",
+        "api",
+        "new",
+        "from_request",
+        "into_request",
+        "retry_policy",
+        "attempt_timeout",
+        "timeout",
+        "send",
+        "send_with_response",
+        "into_future",
+        "items",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    if has_body {
+        names.insert("body".to_owned());
+    }
+    names
+}
+
 /// `name`, or `name2`, `name3`… — the first not in `taken`; records it.
 pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     if taken.insert(name.clone()) {

@@ -1,9 +1,10 @@
 //! Tokens → formatted text, each file opened by its `@generated` header.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use crate::config::SpecInput;
-use crate::emit::FileContent;
+use crate::emit::{FileContent, Part};
 use crate::error::{Error, Result};
 
 /// What every header names: the command that regenerates the file and the
@@ -31,9 +32,28 @@ impl Provenance<'_> {
     }
 }
 
-pub fn render(files: BTreeMap<String, FileContent>, provenance: &Provenance<'_>) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for (path, content) in files {
+/// Formats every file: its header, then its parts, each parsed and printed
+/// on its own and the texts joined (prettyplease prints a file item after
+/// item, so the text is the same as of the file formatted whole).
+///
+/// Parts are made and formatted on as many threads as the machine has
+/// cores, a few parts at a time; the result does not depend on the number
+/// of threads or on which thread formats what.
+pub fn render(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenance<'_>) -> Result<BTreeMap<String, String>> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    render_on(files, provenance, threads)
+}
+
+/// How many parts one thread takes at a time: enough that parsing and
+/// printing them outweighs taking them, few enough to share the work of a
+/// large file evenly.
+pub const BATCH: usize = 16;
+
+/// [`render`] with at most `threads` threads.
+pub fn render_on(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenance<'_>, threads: usize) -> Result<BTreeMap<String, String>> {
+    let mut texts: Vec<(String, String, Vec<Option<String>>)> = Vec::with_capacity(files.len());
+    let mut batches: Vec<Batch<'_>> = Vec::new();
+    for (index, (path, content)) in files.into_iter().enumerate() {
         let comment = if path.ends_with(".toml") { "#" } else { "//" };
         let mut text = String::new();
         for line in provenance.lines() {
@@ -43,16 +63,86 @@ pub fn render(files: BTreeMap<String, FileContent>, provenance: &Provenance<'_>)
             text.push('\n');
         }
         text.push('\n');
+        let mut slots = Vec::new();
         match content {
-            FileContent::Rust(tokens) => {
-                let file = syn::parse2::<syn::File>(tokens).map_err(|e| Error::Config(format!(
-                    "the code generated for {path} does not parse ({e}); this is a bug in the generator, please report it with the spec"
-                )))?;
-                text.push_str(&prettyplease::unparse(&file));
+            FileContent::Rust(parts) => {
+                let mut parts = parts.into_iter().peekable();
+                while parts.peek().is_some() {
+                    batches.push(Batch { file: index, slot: slots.len(), parts: parts.by_ref().take(BATCH).collect() });
+                    slots.push(None);
+                }
             }
             FileContent::Verbatim(body) => text.push_str(&body),
+        }
+        texts.push((path, text, slots));
+    }
+
+    let formatted = format_batches(batches, threads.max(1), &texts);
+    for (file, slot, result) in formatted {
+        let code = result.map_err(Error::Config)?;
+        if let Some(entry) = texts.get_mut(file).and_then(|(_, _, slots)| slots.get_mut(slot)) {
+            *entry = Some(code);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (path, mut text, slots) in texts {
+        for code in slots.into_iter().flatten() {
+            text.push_str(&code);
         }
         out.insert(path, text);
     }
     Ok(out)
+}
+
+/// Consecutive parts of one file, formatted together.
+struct Batch<'a> {
+    file: usize,
+    slot: usize,
+    parts: Vec<Part<'a>>,
+}
+
+type Formatted = (usize, usize, std::result::Result<String, String>);
+
+/// Formats the batches on `threads` threads, each taking the next batch
+/// until none is left. Results come back in any order, with their places.
+fn format_batches(batches: Vec<Batch<'_>>, threads: usize, files: &[(String, String, Vec<Option<String>>)]) -> Vec<Formatted> {
+    let path = |file: usize| files.get(file).map_or("", |(path, _, _)| path.as_str());
+    let work = |batch: Batch<'_>| -> Formatted {
+        let Batch { file, slot, parts } = batch;
+        let mut tokens = proc_macro2::TokenStream::new();
+        for part in parts {
+            tokens.extend(part());
+        }
+        (file, slot, format(tokens, path(file)))
+    };
+    let threads = threads.min(batches.len());
+    if threads <= 1 {
+        return batches.into_iter().map(work).collect();
+    }
+    let queue = Mutex::new(batches.into_iter());
+    let next = || queue.lock().map_or(None, |mut queue| queue.next());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(batch) = next() {
+                        done.push(work(batch));
+                    }
+                    done
+                })
+            })
+            .collect();
+        // A worker that panicked (a bug in the generator) takes its panic
+        // into this thread, as it would have without threads.
+        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+    })
+}
+
+/// Parses and prints some whole items.
+pub fn format(tokens: proc_macro2::TokenStream, path: &str) -> std::result::Result<String, String> {
+    let file = syn::parse2::<syn::File>(tokens).map_err(|e| {
+        format!("the code generated for {path} does not parse ({e}); this is a bug in the generator, please report it with the spec")
+    })?;
+    Ok(prettyplease::unparse(&file))
 }

@@ -84,3 +84,41 @@ fn checked_in_manifest_has_the_dependencies_generated_crates_get() {
     // The TLS provider features, word for word.
     assert!(manifest.contains(generator::emit::FEATURES), "generated-client/Cargo.toml lacks:{}", generator::emit::FEATURES);
 }
+
+/// Files are formatted in parts on several threads: the text is the same
+/// with one thread or many, and the same as formatting each file whole.
+#[test]
+fn rendering_in_parts_on_threads_is_formatting_whole_files() {
+    let mut specs = vec![vendored()];
+    let dir = crate::support::fixtures_dir().join("constructs");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        specs.push((generator::Config::new("fixture"), vec![generator::SpecInput { name, version: None, text }]));
+    }
+    assert!(specs.len() > 10);
+    for (config, inputs) in &specs {
+        let model = generator::model(config, inputs).unwrap_or_else(|e| panic!("{e}"));
+        let provenance = generator::render::Provenance { command: "test", inputs };
+        let emit = || generator::emit::emit(&model, "fixture", generator::Layout::Crate);
+        let one = generator::render::render_on(emit(), &provenance, 1).unwrap_or_else(|e| panic!("{e}"));
+        let five = generator::render::render_on(emit(), &provenance, 5).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(one, five, "{}", inputs[0].name);
+        let mut rust_files = 0;
+        for (path, content) in emit() {
+            let generator::emit::FileContent::Rust(parts) = content else { continue };
+            let many_parts = parts.len() > 1;
+            let mut tokens = proc_macro2::TokenStream::new();
+            for part in parts {
+                tokens.extend(part());
+            }
+            let whole = generator::render::format(tokens, &path).unwrap_or_else(|e| panic!("{e}"));
+            let rendered = &one[&path];
+            assert!(rendered.ends_with(&whole), "{path} of {} differs from the file formatted whole", inputs[0].name);
+            rust_files += usize::from(many_parts);
+        }
+        assert!(rust_files >= 2, "types.rs and api.rs come in parts");
+    }
+}

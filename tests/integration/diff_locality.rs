@@ -79,7 +79,10 @@ fn adding_an_operation_touches_only_the_trait_and_its_module() {
         assert_eq!(lines.deleted, 0, "{path}: an added operation should not rewrite existing lines: {lines:?}");
     }
     assert!(edited.after[API].contains("fn delete_line_item_group("));
-    assert!(edited.after[API].contains("\"`Api::delete_line_item_group` is not implemented by \""), "the trait method has a default body");
+    assert!(
+        edited.after[API].contains("super::runtime::not_implemented(self, \"delete_line_item_group\", request)"),
+        "the trait method has a default body"
+    );
 }
 
 #[test]

@@ -67,7 +67,7 @@ pub fn run_child(args: &[String]) -> Result<(), String> {
             let set = specs::load(&id)?;
             let input = match tool {
                 Tool::Positional | Tool::Builder => Some(pipeline::progenitor_input(&set)?),
-                Tool::Ours | Tool::Floor => None,
+                Tool::Ours | Tool::OursOneThread | Tool::Floor => None,
             };
             let (stage_peaks, produced) = match tool {
                 Tool::Ours => pipeline::ours_memory(&set)?,

@@ -78,13 +78,16 @@ impl Measured {
         stats::median_duration(&values)
     }
 
-    /// The median over rounds of `ours / other` within each round.
-    fn paired_ratio(&self, other: Tool) -> Option<f64> {
+    /// The median over rounds of `ours / other` within each round, of
+    /// elapsed time and of CPU time.
+    fn paired_ratios(&self, other: Tool) -> Option<(f64, f64)> {
         let ours = self.runs.get(&Tool::Ours)?;
         let theirs = self.runs.get(&other)?;
-        let ratios: Vec<f64> =
-            ours.iter().zip(theirs).map(|(a, b)| a.total().as_secs_f64() / b.total().as_secs_f64()).collect();
-        stats::median(&ratios)
+        let ratio = |of: fn(&Run) -> Duration| {
+            let ratios: Vec<f64> = ours.iter().zip(theirs).map(|(a, b)| of(a).as_secs_f64() / of(b).as_secs_f64()).collect();
+            stats::median(&ratios)
+        };
+        ratio(|run| run.wall).zip(ratio(Run::total))
     }
 
     fn failure(&self, tool: Tool) -> Option<&str> {
@@ -139,9 +142,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let load_after = stats::load_average();
 
     println!(
-        "Generation, {} timed {} per spec after one warm-up (release build; times are CPU time of the measuring thread); load average {load_before} before, {load_after} after.\n",
+        "Generation, {} timed {} per spec after one warm-up (release build; CPU time of all threads of the process, and elapsed time); {} cores; load average {load_before} before, {load_after} after.\n",
         options.runs,
-        if options.runs == 1 { "round" } else { "rounds" }
+        if options.runs == 1 { "round" } else { "rounds" },
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get),
     );
     print!("{}", report(&measured));
     let points: Vec<plot::Point> = measured
@@ -149,7 +153,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         .map(|entry| plot::Point {
             label: short_label(&entry.set),
             bytes: entry.set.bytes(),
-            times: [Tool::Ours, Tool::Floor, Tool::Positional, Tool::Builder].map(|tool| entry.median_total(tool)),
+            times: [Tool::Ours, Tool::Floor, Tool::Positional, Tool::Builder].map(|tool| entry.median_wall(tool)),
         })
         .collect();
     let svg = plot::svg(&points);
@@ -222,11 +226,16 @@ fn ratio_cell(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "–".to_owned(), stats::ratio)
 }
 
+/// Ratios of elapsed and of CPU time, as `elapsed / CPU`.
+fn ratios_cell(ratios: Option<(f64, f64)>) -> String {
+    ratios.map_or_else(|| "–".to_owned(), |(wall, cpu)| format!("{} / {}", stats::ratio(wall), stats::ratio(cpu)))
+}
+
 fn report(measured: &[Measured]) -> String {
     let mut out = String::new();
 
     let mut stages = Table::new(&[
-        "spec", ">size", ">operations", ">types", ">load", ">merge", ">lower", ">free", ">emit", ">render", ">total", ">elapsed",
+        "spec", ">size", ">operations", ">types", ">load", ">merge", ">lower", ">free", ">render", ">CPU", ">elapsed",
     ]);
     for entry in measured {
         let (operations, types) = entry.counts().map_or(("–".to_owned(), "–".to_owned()), |(o, t)| (o.to_string(), t.to_string()));
@@ -236,12 +245,23 @@ fn report(measured: &[Measured]) -> String {
         row.push(cell(entry.median_wall(Tool::Ours)));
         stages.row(row);
     }
-    out.push_str("Our generator, median CPU time per stage (elapsed: median wall-clock time of the whole run):\n\n");
+    out.push_str("Our generator, median CPU time per stage (all threads; `render` makes and formats the parts on every core), and the elapsed time of the whole run:\n\n");
     out.push_str(&stages.render());
+
+    let mut one_thread = Table::new(&["spec", ">load", ">merge", ">lower", ">free", ">emit", ">format", ">total"]);
+    for entry in measured {
+        let mut row = vec![entry.set.label.clone()];
+        row.extend((0..Tool::OursOneThread.stages().len()).map(|stage| cell(entry.median_stage(Tool::OursOneThread, stage))));
+        row.push(cell(entry.median_total(Tool::OursOneThread)));
+        one_thread.row(row);
+    }
+    out.push_str("\nThe same on one thread, making the tokens (`emit`) timed apart from formatting them (`format`), median CPU time:\n\n");
+    out.push_str(&one_thread.render());
 
     let mut against = Table::new(&[
         "spec",
-        ">ours",
+        ">ours, elapsed",
+        ">ours, CPU",
         ">bare parse",
         ">ours ÷ parse",
         ">progenitor (positional)",
@@ -252,16 +272,17 @@ fn report(measured: &[Measured]) -> String {
     for entry in measured {
         against.row(vec![
             entry.set.label.clone(),
+            cell(entry.median_wall(Tool::Ours)),
             cell(entry.median_total(Tool::Ours)),
-            cell(entry.median_total(Tool::Floor)),
-            ratio_cell(entry.paired_ratio(Tool::Floor)),
-            cell(entry.median_total(Tool::Positional)),
-            ratio_cell(entry.paired_ratio(Tool::Positional)),
-            cell(entry.median_total(Tool::Builder)),
-            ratio_cell(entry.paired_ratio(Tool::Builder)),
+            cell(entry.median_wall(Tool::Floor)),
+            ratios_cell(entry.paired_ratios(Tool::Floor)),
+            cell(entry.median_wall(Tool::Positional)),
+            ratios_cell(entry.paired_ratios(Tool::Positional)),
+            cell(entry.median_wall(Tool::Builder)),
+            ratios_cell(entry.paired_ratios(Tool::Builder)),
         ]);
     }
-    out.push_str("\nTotal CPU time against the bare parse and progenitor (ratios: median of the ratios within each round):\n\n");
+    out.push_str("\nOurs against the bare parse and progenitor, which work on one thread (their elapsed times; ratios `elapsed / CPU`, each the median of the ratios within each round):\n\n");
     out.push_str(&against.render());
 
     let mut theirs = Table::new(&[
@@ -278,7 +299,7 @@ fn report(measured: &[Measured]) -> String {
     out.push_str(&theirs.render());
 
     let mut memory = Table::new(&[
-        "spec", ">ours", ">bare parse", ">ours ÷ parse", ">progenitor (positional)", ">progenitor (builder)",
+        "spec", ">ours", ">bare parse", ">ours ÷ parse", ">ours, 1 thread", ">progenitor (positional)", ">progenitor (builder)",
     ]);
     let peak = |entry: &Measured, tool: Tool| entry.outcomes.get(&tool).and_then(Outcome::peak_kib);
     for entry in measured {
@@ -290,6 +311,7 @@ fn report(measured: &[Measured]) -> String {
             shown(ours),
             shown(floor),
             ratio_cell(ours.zip(floor).map(|(a, b)| a as f64 / b as f64)),
+            shown(peak(entry, Tool::OursOneThread)),
             shown(peak(entry, Tool::Positional)),
             shown(peak(entry, Tool::Builder)),
         ]);
@@ -305,7 +327,7 @@ fn report(measured: &[Measured]) -> String {
     out.push_str(&memory.render());
 
     let mut growth = Table::new(&[
-        "spec", ">after load", ">merge", ">lower", ">free", ">emit", ">render", ">text of the spec",
+        "spec", ">after load", ">merge", ">lower", ">free", ">render", ">text of the spec",
     ]);
     for entry in measured {
         let Some(Outcome::Ok { stage_peaks_kib, .. }) = entry.outcomes.get(&Tool::Ours) else { continue };

@@ -15,7 +15,11 @@ use crate::specs::{SpecSet, is_json};
 /// What is measured, in the order the tables show it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Tool {
+    /// Our generator as `generator::generate` runs it, formatting on every core.
     Ours,
+    /// The same on one thread, with the time of making the tokens (`emit`)
+    /// and of formatting them (`format`) told apart.
+    OursOneThread,
     Floor,
     /// progenitor's default interface (positional arguments).
     Positional,
@@ -24,11 +28,12 @@ pub enum Tool {
 }
 
 impl Tool {
-    pub const ALL: [Tool; 4] = [Tool::Ours, Tool::Floor, Tool::Positional, Tool::Builder];
+    pub const ALL: [Tool; 5] = [Tool::Ours, Tool::OursOneThread, Tool::Floor, Tool::Positional, Tool::Builder];
 
     pub fn name(self) -> &'static str {
         match self {
             Tool::Ours => "ours",
+            Tool::OursOneThread => "ours-1-thread",
             Tool::Floor => "floor",
             Tool::Positional => "progenitor-positional",
             Tool::Builder => "progenitor-builder",
@@ -43,19 +48,23 @@ impl Tool {
     pub fn stages(self) -> &'static [&'static str] {
         match self {
             // `free` is dropping the merged document once the model is built,
-            // which `generator::generate` does before emitting.
-            Tool::Ours => &["load", "merge", "lower", "free", "emit", "render"],
+            // which `generator::generate` does before emitting. `render`
+            // makes each part's tokens and formats them, on every core.
+            Tool::Ours => &["load", "merge", "lower", "free", "render"],
+            Tool::OursOneThread => &["load", "merge", "lower", "free", "emit", "format"],
             Tool::Floor => &["parse"],
             Tool::Positional | Tool::Builder => &["parse", "generate", "format"],
         }
     }
 }
 
-/// One timed run: the CPU time of each stage (in [`Tool::stages`] order)
-/// and the elapsed time of the whole.
+/// One timed run: the CPU time of each stage (in [`Tool::stages`] order,
+/// all threads of the process), their elapsed times, and the elapsed time of
+/// the whole.
 #[derive(Debug, Clone)]
 pub struct Run {
     pub stages: Vec<Duration>,
+    pub stage_walls: Vec<Duration>,
     pub wall: Duration,
 }
 
@@ -68,18 +77,20 @@ impl Run {
     /// From the clock readings at the start and after each stage.
     fn from_marks(marks: &[Mark]) -> Run {
         let stages = marks.windows(2).map(|pair| pair[1].cpu.saturating_sub(pair[0].cpu)).collect();
+        let stage_walls = marks.windows(2).map(|pair| pair[1].wall - pair[0].wall).collect();
         let wall = match (marks.first(), marks.last()) {
             (Some(first), Some(last)) => last.wall - first.wall,
             _ => Duration::ZERO,
         };
-        Run { stages, wall }
+        Run { stages, stage_walls, wall }
     }
 }
 
-/// Both clocks at one moment. The CPU time of the measuring thread is what
-/// the tables report: the work done, which other processes on a busy
-/// machine do not stretch (they do stretch elapsed time). Every tool
-/// measured here works on one thread.
+/// Both clocks at one moment: elapsed time, and the CPU time of the whole
+/// process, which counts the work of every thread (our `render` runs on
+/// all cores; every other tool measured here on one thread) and which other
+/// processes on a busy machine do not stretch (they do stretch elapsed
+/// time). Nothing else runs in the process while a tool is timed.
 #[derive(Clone, Copy)]
 struct Mark {
     wall: Instant,
@@ -88,16 +99,16 @@ struct Mark {
 
 impl Mark {
     fn now() -> Mark {
-        Mark { wall: Instant::now(), cpu: thread_cpu_time() }
+        Mark { wall: Instant::now(), cpu: cpu_time(libc::CLOCK_PROCESS_CPUTIME_ID) }
     }
 }
 
-/// CPU time of the calling thread (`CLOCK_THREAD_CPUTIME_ID`).
-fn thread_cpu_time() -> Duration {
+/// CPU time on `clock` (`CLOCK_PROCESS_CPUTIME_ID`, `CLOCK_THREAD_CPUTIME_ID`).
+fn cpu_time(clock: libc::clockid_t) -> Duration {
     let mut time = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: `clock_gettime` only writes the `timespec` it is given, which
     // lives on this stack frame for the whole call.
-    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut time) };
+    let status = unsafe { libc::clock_gettime(clock, &mut time) };
     if status != 0 {
         return Duration::ZERO;
     }
@@ -116,6 +127,7 @@ pub struct Produced {
 pub fn run(tool: Tool, set: &SpecSet, progenitor_input: Option<&str>) -> Result<(Run, Produced), String> {
     match tool {
         Tool::Ours => ours(set),
+        Tool::OursOneThread => ours_one_thread(set).map(|run| (run, Produced { files: BTreeMap::new(), operations: 0, types: 0 })),
         Tool::Floor => floor(set).map(|run| (run, Produced { files: BTreeMap::new(), operations: 0, types: 0 })),
         Tool::Positional | Tool::Builder => {
             let text = progenitor_input.ok_or("progenitor needs its input text")?;
@@ -152,12 +164,54 @@ fn ours_staged(set: &SpecSet, mark: &mut dyn FnMut()) -> Result<Produced, String
     mark();
     drop(merged);
     mark();
-    let tokens = emit::emit(&model, set.config.crate_name(), set.layout);
-    mark();
+    let parts = emit::emit(&model, set.config.crate_name(), set.layout);
     let provenance = render::Provenance { command: &set.command, inputs: &set.inputs };
-    let files = render::render(tokens, &provenance).map_err(report)?;
+    let files = render::render(parts, &provenance).map_err(report)?;
     mark();
     Ok(Produced { files, operations: model.operations.len(), types: model.types.len() })
+}
+
+/// Our pipeline on this thread alone, timing the making of each batch of
+/// parts apart from its formatting (as `render::render_on` with one thread
+/// does them, batch after batch; file headers left out).
+fn ours_one_thread(set: &SpecSet) -> Result<Run, String> {
+    let report = |e: generator::Error| e.render(&set.inputs);
+    let mut marks = vec![Mark::now()];
+    let documents = set.inputs.iter().map(load::load).collect::<Result<Vec<_>, _>>().map_err(report)?;
+    marks.push(Mark::now());
+    let merged = merge::merge(&set.config, &set.inputs, documents).map_err(report)?;
+    marks.push(Mark::now());
+    let model = lower::lower(&set.config, &merged).map_err(report)?;
+    marks.push(Mark::now());
+    drop(merged);
+    let freed = Mark::now();
+    marks.push(freed);
+    let (mut emit_cpu, mut emit_wall) = (Duration::ZERO, Duration::ZERO);
+    let mut texts = Vec::new();
+    for (path, content) in emit::emit(&model, set.config.crate_name(), set.layout) {
+        let emit::FileContent::Rust(parts) = content else { continue };
+        let mut parts = parts.into_iter().peekable();
+        while parts.peek().is_some() {
+            let before = Mark::now();
+            let mut tokens = proc_macro2::TokenStream::new();
+            for part in parts.by_ref().take(render::BATCH) {
+                tokens.extend(part());
+            }
+            let made = Mark::now();
+            emit_cpu += made.cpu.saturating_sub(before.cpu);
+            emit_wall += made.wall - before.wall;
+            texts.push(render::format(tokens, &path)?);
+        }
+    }
+    let done = Mark::now();
+    drop(texts);
+    let mut run = Run::from_marks(&marks);
+    let cpu = done.cpu.saturating_sub(freed.cpu);
+    let wall = done.wall - freed.wall;
+    run.stages.extend([emit_cpu, cpu.saturating_sub(emit_cpu)]);
+    run.stage_walls.extend([emit_wall, wall.saturating_sub(emit_wall)]);
+    run.wall += wall;
+    Ok(run)
 }
 
 /// Parses one file into `openapiv3` with the deserializers (and, for YAML,

@@ -14,7 +14,7 @@ pub struct Point {
 
 /// Name, colour and marker of each tool's points.
 const SERIES: [(&str, &str, Marker); 4] = [
-    ("ours (total)", "#1f6fb4", Marker::Circle),
+    ("ours (elapsed)", "#1f6fb4", Marker::Circle),
     ("bare parse into openapiv3", "#2b9a3e", Marker::Square),
     ("progenitor, positional", "#d03a2f", Marker::Triangle),
     ("progenitor, builder", "#e08a12", Marker::Diamond),

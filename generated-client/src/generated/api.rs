@@ -28,13 +28,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Error,
         >,
     > + ::std::marker::Send {
-        let _ = request;
-        let message = [
-            "`Api::create_line_item_group` is not implemented by ",
-            ::std::any::type_name::<Self>(),
-        ]
-            .concat();
-        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
+        super::runtime::not_implemented(self, "create_line_item_group", request)
     }
     /// List all Line Item Groups
     ///
@@ -48,13 +42,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Error,
         >,
     > + ::std::marker::Send {
-        let _ = request;
-        let message = [
-            "`Api::list_line_item_groups` is not implemented by ",
-            ::std::any::type_name::<Self>(),
-        ]
-            .concat();
-        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
+        super::runtime::not_implemented(self, "list_line_item_groups", request)
     }
     /// Update a line item
     ///
@@ -68,13 +56,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Error,
         >,
     > + ::std::marker::Send {
-        let _ = request;
-        let message = [
-            "`Api::update_line_item` is not implemented by ",
-            ::std::any::type_name::<Self>(),
-        ]
-            .concat();
-        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
+        super::runtime::not_implemented(self, "update_line_item", request)
     }
     /// Update a Line Item Group
     ///
@@ -88,13 +70,7 @@ pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             super::Error,
         >,
     > + ::std::marker::Send {
-        let _ = request;
-        let message = [
-            "`Api::update_line_item_group` is not implemented by ",
-            ::std::any::type_name::<Self>(),
-        ]
-            .concat();
-        async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
+        super::runtime::not_implemented(self, "update_line_item_group", request)
     }
 }
 impl Api for super::Client {

@@ -83,7 +83,7 @@ impl super::Client {
 }
 /// The parameters of `POST /invoices/{invoice}/line-item-groups`, as [`Api::create_line_item_group`](super::Api::create_line_item_group) takes them.
 ///
-/// The call's builder makes it: [`CreateLineItemGroup::new`], its setters, then [`into_request`](CreateLineItemGroup::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
+/// The call's builder makes it: [`CreateLineItemGroup::new`], its setters, then [`into_request`](super::runtime::Call::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct CreateLineItemGroupRequest {
@@ -94,13 +94,12 @@ pub struct CreateLineItemGroupRequest {
     /// Retry and timeout settings for this call only.
     pub options: super::runtime::RequestOptions,
 }
-/// A `POST /invoices/{invoice}/line-item-groups` call, made by [`Client::create_line_item_group`](super::Client::create_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(::std::fmt::Debug)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct CreateLineItemGroup<'a, A = super::Client> {
-    api: &'a A,
-    request: CreateLineItemGroupRequest,
-}
+/// A `POST /invoices/{invoice}/line-item-groups` call, made by [`Client::create_line_item_group`](super::Client::create_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](super::runtime::Call::send).
+pub type CreateLineItemGroup<'a, A = super::Client> = super::runtime::Call<
+    'a,
+    A,
+    CreateLineItemGroupRequest,
+>;
 impl<'a, A: super::Api> CreateLineItemGroup<'a, A> {
     /// Starts the call with its required inputs.
     pub fn new(
@@ -108,59 +107,31 @@ impl<'a, A: super::Api> CreateLineItemGroup<'a, A> {
         invoice: impl ::std::convert::Into<::std::string::String>,
         body: super::types::CreateLineItemGroup,
     ) -> Self {
-        CreateLineItemGroup {
+        Self::from_request(
             api,
-            request: CreateLineItemGroupRequest {
+            CreateLineItemGroupRequest {
                 invoice: invoice.into(),
                 body,
                 options: ::std::default::Default::default(),
             },
-        }
-    }
-    /// Uses this retry policy for this call instead of the client's.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.request.options.retry = ::std::option::Option::Some(policy);
-        self
-    }
-    /// Limits one attempt of this call (connect, send, read the response).
-    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Limits this whole call, retries and waits included.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// The parameters as plain data.
-    pub fn into_request(self) -> CreateLineItemGroupRequest {
-        self.request
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::types::LineItemGroup, super::Error> {
-        self.send_with_response().await.map(super::Response::into_body)
-    }
-    /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        super::Response<super::types::LineItemGroup>,
-        super::Error,
-    > {
-        self.api.create_line_item_group(self.request).await
+        )
     }
 }
-impl<'a, A: super::Api> ::std::future::IntoFuture for CreateLineItemGroup<'a, A> {
-    type Output = ::std::result::Result<super::types::LineItemGroup, super::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+impl<A: super::Api> super::runtime::Operation<A> for CreateLineItemGroupRequest {
+    type Output = super::types::LineItemGroup;
+    fn options(&mut self) -> &mut super::RequestOptions {
+        &mut self.options
+    }
+    fn call(
+        self,
+        api: &A,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            super::Response<super::types::LineItemGroup>,
+            super::Error,
         >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    > + ::std::marker::Send + '_ {
+        api.create_line_item_group(self)
     }
 }
 pub(crate) async fn create_line_item_group(
@@ -184,7 +155,7 @@ pub(crate) async fn create_line_item_group(
 }
 /// The parameters of `GET /invoices/{invoice}/line-item-groups`, as [`Api::list_line_item_groups`](super::Api::list_line_item_groups) takes them.
 ///
-/// The call's builder makes it: [`ListLineItemGroups::new`], its setters, then [`into_request`](ListLineItemGroups::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
+/// The call's builder makes it: [`ListLineItemGroups::new`], its setters, then [`into_request`](super::runtime::Call::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct ListLineItemGroupsRequest {
@@ -201,22 +172,21 @@ pub struct ListLineItemGroupsRequest {
     /// Retry and timeout settings for this call only.
     pub options: super::runtime::RequestOptions,
 }
-/// A `GET /invoices/{invoice}/line-item-groups` call, made by [`Client::list_line_item_groups`](super::Client::list_line_item_groups) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(::std::fmt::Debug)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct ListLineItemGroups<'a, A = super::Client> {
-    api: &'a A,
-    request: ListLineItemGroupsRequest,
-}
+/// A `GET /invoices/{invoice}/line-item-groups` call, made by [`Client::list_line_item_groups`](super::Client::list_line_item_groups) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](super::runtime::Call::send).
+pub type ListLineItemGroups<'a, A = super::Client> = super::runtime::Call<
+    'a,
+    A,
+    ListLineItemGroupsRequest,
+>;
 impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
     /// Starts the call with its required inputs.
     pub fn new(
         api: &'a A,
         invoice: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        ListLineItemGroups {
+        Self::from_request(
             api,
-            request: ListLineItemGroupsRequest {
+            ListLineItemGroupsRequest {
                 invoice: invoice.into(),
                 before: ::std::option::Option::None,
                 after: ::std::option::Option::None,
@@ -224,7 +194,7 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
                 sort_order: ::std::option::Option::None,
                 options: ::std::default::Default::default(),
             },
-        }
+        )
     }
     /// Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page.
     pub fn before(
@@ -252,40 +222,6 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
         self.request.sort_order = ::std::option::Option::Some(sort_order);
         self
     }
-    /// Uses this retry policy for this call instead of the client's.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.request.options.retry = ::std::option::Option::Some(policy);
-        self
-    }
-    /// Limits one attempt of this call (connect, send, read the response).
-    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Limits this whole call, retries and waits included.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// The parameters as plain data.
-    pub fn into_request(self) -> ListLineItemGroupsRequest {
-        self.request
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::types::LineItemGroupPage, super::Error> {
-        self.send_with_response().await.map(super::Response::into_body)
-    }
-    /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        super::Response<super::types::LineItemGroupPage>,
-        super::Error,
-    > {
-        self.api.list_line_item_groups(self.request).await
-    }
     /// Every item of every page, fetched page by page as the stream is
     /// read: each next request carries the `after` cursor of the page
     /// before, until the server sends none.
@@ -311,15 +247,21 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
         )
     }
 }
-impl<'a, A: super::Api> ::std::future::IntoFuture for ListLineItemGroups<'a, A> {
-    type Output = ::std::result::Result<super::types::LineItemGroupPage, super::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+impl<A: super::Api> super::runtime::Operation<A> for ListLineItemGroupsRequest {
+    type Output = super::types::LineItemGroupPage;
+    fn options(&mut self) -> &mut super::RequestOptions {
+        &mut self.options
+    }
+    fn call(
+        self,
+        api: &A,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            super::Response<super::types::LineItemGroupPage>,
+            super::Error,
         >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    > + ::std::marker::Send + '_ {
+        api.list_line_item_groups(self)
     }
 }
 pub(crate) async fn list_line_item_groups(
@@ -371,7 +313,7 @@ pub(crate) async fn list_line_item_groups(
 }
 /// The parameters of `PUT /invoices/{invoice}/line-items/{id}`, as [`Api::update_line_item`](super::Api::update_line_item) takes them.
 ///
-/// The call's builder makes it: [`UpdateLineItem::new`], its setters, then [`into_request`](UpdateLineItem::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
+/// The call's builder makes it: [`UpdateLineItem::new`], its setters, then [`into_request`](super::runtime::Call::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLineItemRequest {
@@ -384,13 +326,12 @@ pub struct UpdateLineItemRequest {
     /// Retry and timeout settings for this call only.
     pub options: super::runtime::RequestOptions,
 }
-/// A `PUT /invoices/{invoice}/line-items/{id}` call, made by [`Client::update_line_item`](super::Client::update_line_item) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(::std::fmt::Debug)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateLineItem<'a, A = super::Client> {
-    api: &'a A,
-    request: UpdateLineItemRequest,
-}
+/// A `PUT /invoices/{invoice}/line-items/{id}` call, made by [`Client::update_line_item`](super::Client::update_line_item) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](super::runtime::Call::send).
+pub type UpdateLineItem<'a, A = super::Client> = super::runtime::Call<
+    'a,
+    A,
+    UpdateLineItemRequest,
+>;
 impl<'a, A: super::Api> UpdateLineItem<'a, A> {
     /// Starts the call with its required inputs.
     pub fn new(
@@ -399,57 +340,32 @@ impl<'a, A: super::Api> UpdateLineItem<'a, A> {
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::CreateOrUpdateLineItem,
     ) -> Self {
-        UpdateLineItem {
+        Self::from_request(
             api,
-            request: UpdateLineItemRequest {
+            UpdateLineItemRequest {
                 invoice: invoice.into(),
                 id: id.into(),
                 body,
                 options: ::std::default::Default::default(),
             },
-        }
-    }
-    /// Uses this retry policy for this call instead of the client's.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.request.options.retry = ::std::option::Option::Some(policy);
-        self
-    }
-    /// Limits one attempt of this call (connect, send, read the response).
-    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Limits this whole call, retries and waits included.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// The parameters as plain data.
-    pub fn into_request(self) -> UpdateLineItemRequest {
-        self.request
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::types::LineItem, super::Error> {
-        self.send_with_response().await.map(super::Response::into_body)
-    }
-    /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<super::Response<super::types::LineItem>, super::Error> {
-        self.api.update_line_item(self.request).await
+        )
     }
 }
-impl<'a, A: super::Api> ::std::future::IntoFuture for UpdateLineItem<'a, A> {
-    type Output = ::std::result::Result<super::types::LineItem, super::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+impl<A: super::Api> super::runtime::Operation<A> for UpdateLineItemRequest {
+    type Output = super::types::LineItem;
+    fn options(&mut self) -> &mut super::RequestOptions {
+        &mut self.options
+    }
+    fn call(
+        self,
+        api: &A,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            super::Response<super::types::LineItem>,
+            super::Error,
         >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    > + ::std::marker::Send + '_ {
+        api.update_line_item(self)
     }
 }
 pub(crate) async fn update_line_item(
@@ -474,7 +390,7 @@ pub(crate) async fn update_line_item(
 }
 /// The parameters of `PUT /invoices/{invoice}/line-item-groups/{id}`, as [`Api::update_line_item_group`](super::Api::update_line_item_group) takes them.
 ///
-/// The call's builder makes it: [`UpdateLineItemGroup::new`], its setters, then [`into_request`](UpdateLineItemGroup::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
+/// The call's builder makes it: [`UpdateLineItemGroup::new`], its setters, then [`into_request`](super::runtime::Call::into_request). It is `#[non_exhaustive]`, so that a parameter the API adds later breaks no code: read its fields, or match it with `..`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 #[non_exhaustive]
 pub struct UpdateLineItemGroupRequest {
@@ -487,13 +403,12 @@ pub struct UpdateLineItemGroupRequest {
     /// Retry and timeout settings for this call only.
     pub options: super::runtime::RequestOptions,
 }
-/// A `PUT /invoices/{invoice}/line-item-groups/{id}` call, made by [`Client::update_line_item_group`](super::Client::update_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).
-#[derive(::std::fmt::Debug)]
-#[must_use = "a request does nothing until it is sent or awaited"]
-pub struct UpdateLineItemGroup<'a, A = super::Client> {
-    api: &'a A,
-    request: UpdateLineItemGroupRequest,
-}
+/// A `PUT /invoices/{invoice}/line-item-groups/{id}` call, made by [`Client::update_line_item_group`](super::Client::update_line_item_group) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](super::runtime::Call::send).
+pub type UpdateLineItemGroup<'a, A = super::Client> = super::runtime::Call<
+    'a,
+    A,
+    UpdateLineItemGroupRequest,
+>;
 impl<'a, A: super::Api> UpdateLineItemGroup<'a, A> {
     /// Starts the call with its required inputs.
     pub fn new(
@@ -502,60 +417,32 @@ impl<'a, A: super::Api> UpdateLineItemGroup<'a, A> {
         id: impl ::std::convert::Into<::std::string::String>,
         body: super::types::UpdateLineItemGroup,
     ) -> Self {
-        UpdateLineItemGroup {
+        Self::from_request(
             api,
-            request: UpdateLineItemGroupRequest {
+            UpdateLineItemGroupRequest {
                 invoice: invoice.into(),
                 id: id.into(),
                 body,
                 options: ::std::default::Default::default(),
             },
-        }
-    }
-    /// Uses this retry policy for this call instead of the client's.
-    pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-        self.request.options.retry = ::std::option::Option::Some(policy);
-        self
-    }
-    /// Limits one attempt of this call (connect, send, read the response).
-    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// Limits this whole call, retries and waits included.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request.options.total_timeout = ::std::option::Option::Some(timeout);
-        self
-    }
-    /// The parameters as plain data.
-    pub fn into_request(self) -> UpdateLineItemGroupRequest {
-        self.request
-    }
-    /// Sends the request and returns the decoded body.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<super::types::LineItemGroup, super::Error> {
-        self.send_with_response().await.map(super::Response::into_body)
-    }
-    /// Sends the request and returns the body with the status and headers.
-    pub async fn send_with_response(
-        self,
-    ) -> ::std::result::Result<
-        super::Response<super::types::LineItemGroup>,
-        super::Error,
-    > {
-        self.api.update_line_item_group(self.request).await
+        )
     }
 }
-impl<'a, A: super::Api> ::std::future::IntoFuture for UpdateLineItemGroup<'a, A> {
-    type Output = ::std::result::Result<super::types::LineItemGroup, super::Error>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+impl<A: super::Api> super::runtime::Operation<A> for UpdateLineItemGroupRequest {
+    type Output = super::types::LineItemGroup;
+    fn options(&mut self) -> &mut super::RequestOptions {
+        &mut self.options
+    }
+    fn call(
+        self,
+        api: &A,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            super::Response<super::types::LineItemGroup>,
+            super::Error,
         >,
-    >;
-    fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+    > + ::std::marker::Send + '_ {
+        api.update_line_item_group(self)
     }
 }
 pub(crate) async fn update_line_item_group(

@@ -566,55 +566,42 @@ impl IntegrationService {
             Self::Unknown(value) => value.as_str(),
         }
     }
+    /// The variant of a value this client knows.
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match value {
+                "Amazon_Redshift" => Self::AmazonRedshift,
+                "GoCardless" => Self::GoCardless,
+                "Google_BigQuery" => Self::GoogleBigQuery,
+                "Google_Sheets" => Self::GoogleSheets,
+                "HubSpot" => Self::HubSpot,
+                "NetSuite" => Self::NetSuite,
+                "QuickBooks_Online" => Self::QuickBooksOnline,
+                "Salesforce" => Self::Salesforce,
+                "Slack" => Self::Slack,
+                "Snowflake" => Self::Snowflake,
+                "Stripe" => Self::Stripe,
+                "Xero" => Self::Xero,
+                "Avalara" => Self::Avalara,
+                "Anrok" => Self::Anrok,
+                "Attio" => Self::Attio,
+                "Numeral" => Self::Numeral,
+                "Rillet" => Self::Rillet,
+                "Sphere" => Self::Sphere,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
 }
 impl ::std::convert::From<&str> for IntegrationService {
     fn from(value: &str) -> Self {
-        match value {
-            "Amazon_Redshift" => Self::AmazonRedshift,
-            "GoCardless" => Self::GoCardless,
-            "Google_BigQuery" => Self::GoogleBigQuery,
-            "Google_Sheets" => Self::GoogleSheets,
-            "HubSpot" => Self::HubSpot,
-            "NetSuite" => Self::NetSuite,
-            "QuickBooks_Online" => Self::QuickBooksOnline,
-            "Salesforce" => Self::Salesforce,
-            "Slack" => Self::Slack,
-            "Snowflake" => Self::Snowflake,
-            "Stripe" => Self::Stripe,
-            "Xero" => Self::Xero,
-            "Avalara" => Self::Avalara,
-            "Anrok" => Self::Anrok,
-            "Attio" => Self::Attio,
-            "Numeral" => Self::Numeral,
-            "Rillet" => Self::Rillet,
-            "Sphere" => Self::Sphere,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 impl ::std::convert::From<::std::string::String> for IntegrationService {
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "Amazon_Redshift" => Self::AmazonRedshift,
-            "GoCardless" => Self::GoCardless,
-            "Google_BigQuery" => Self::GoogleBigQuery,
-            "Google_Sheets" => Self::GoogleSheets,
-            "HubSpot" => Self::HubSpot,
-            "NetSuite" => Self::NetSuite,
-            "QuickBooks_Online" => Self::QuickBooksOnline,
-            "Salesforce" => Self::Salesforce,
-            "Slack" => Self::Slack,
-            "Snowflake" => Self::Snowflake,
-            "Stripe" => Self::Stripe,
-            "Xero" => Self::Xero,
-            "Avalara" => Self::Avalara,
-            "Anrok" => Self::Anrok,
-            "Attio" => Self::Attio,
-            "Numeral" => Self::Numeral,
-            "Rillet" => Self::Rillet,
-            "Sphere" => Self::Sphere,
-            _ => Self::Unknown(value),
-        }
+        Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl ::std::fmt::Display for IntegrationService {
@@ -1155,23 +1142,26 @@ impl RateDisplay {
             Self::Unknown(value) => value.as_str(),
         }
     }
+    /// The variant of a value this client knows.
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match value {
+                "ABSOLUTE" => Self::Absolute,
+                "PERCENTAGE" => Self::Percentage,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
 }
 impl ::std::convert::From<&str> for RateDisplay {
     fn from(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 impl ::std::convert::From<::std::string::String> for RateDisplay {
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            _ => Self::Unknown(value),
-        }
+        Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl ::std::fmt::Display for RateDisplay {
@@ -1224,25 +1214,27 @@ impl RevenueClassification {
             Self::Unknown(value) => value.as_str(),
         }
     }
+    /// The variant of a value this client knows.
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match value {
+                "PREPAYMENT" => Self::Prepayment,
+                "EARNED" => Self::Earned,
+                "BURNDOWN" => Self::Burndown,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
 }
 impl ::std::convert::From<&str> for RevenueClassification {
     fn from(value: &str) -> Self {
-        match value {
-            "PREPAYMENT" => Self::Prepayment,
-            "EARNED" => Self::Earned,
-            "BURNDOWN" => Self::Burndown,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 impl ::std::convert::From<::std::string::String> for RevenueClassification {
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "PREPAYMENT" => Self::Prepayment,
-            "EARNED" => Self::Earned,
-            "BURNDOWN" => Self::Burndown,
-            _ => Self::Unknown(value),
-        }
+        Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl ::std::fmt::Display for RevenueClassification {
@@ -1298,27 +1290,28 @@ impl RevenueRecognitionMethod {
             Self::Unknown(value) => value.as_str(),
         }
     }
+    /// The variant of a value this client knows.
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match value {
+                "STRAIGHT_LINE" => Self::StraightLine,
+                "USAGE" => Self::Usage,
+                "MILESTONE" => Self::Milestone,
+                "POINT_IN_TIME" => Self::PointInTime,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
 }
 impl ::std::convert::From<&str> for RevenueRecognitionMethod {
     fn from(value: &str) -> Self {
-        match value {
-            "STRAIGHT_LINE" => Self::StraightLine,
-            "USAGE" => Self::Usage,
-            "MILESTONE" => Self::Milestone,
-            "POINT_IN_TIME" => Self::PointInTime,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 impl ::std::convert::From<::std::string::String> for RevenueRecognitionMethod {
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "STRAIGHT_LINE" => Self::StraightLine,
-            "USAGE" => Self::Usage,
-            "MILESTONE" => Self::Milestone,
-            "POINT_IN_TIME" => Self::PointInTime,
-            _ => Self::Unknown(value),
-        }
+        Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl ::std::fmt::Display for RevenueRecognitionMethod {
@@ -1367,23 +1360,26 @@ impl SortOrder {
             Self::Unknown(value) => value.as_str(),
         }
     }
+    /// The variant of a value this client knows.
+    fn known(value: &str) -> ::std::option::Option<Self> {
+        ::std::option::Option::Some(
+            match value {
+                "ASC" => Self::Asc,
+                "DESC" => Self::Desc,
+                _ => return ::std::option::Option::None,
+            },
+        )
+    }
 }
 impl ::std::convert::From<&str> for SortOrder {
     fn from(value: &str) -> Self {
-        match value {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            other => Self::Unknown(::std::borrow::ToOwned::to_owned(other)),
-        }
+        Self::known(value)
+            .unwrap_or_else(|| Self::Unknown(::std::borrow::ToOwned::to_owned(value)))
     }
 }
 impl ::std::convert::From<::std::string::String> for SortOrder {
     fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "ASC" => Self::Asc,
-            "DESC" => Self::Desc,
-            _ => Self::Unknown(value),
-        }
+        Self::known(&value).unwrap_or(Self::Unknown(value))
     }
 }
 impl ::std::fmt::Display for SortOrder {

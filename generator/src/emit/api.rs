@@ -6,45 +6,54 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{request_name, success_type};
-use super::{Context, doc_lines, ident};
+use super::{Context, Part, doc_lines, ident};
 
-pub fn emit(ctx: &Context<'_>) -> TokenStream {
+/// Two parts: the trait, and `Client`'s implementation.
+pub fn emit(ctx: Context<'_>) -> Vec<Part<'_>> {
+    vec![Box::new(move || declaration(ctx)), Box::new(move || implementation(ctx))]
+}
+
+fn signature(op: &crate::model::Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let module = ident(&op.module);
+    let request = request_name(op);
+    let output = success_type(op, &quote!(super::#module::));
+    quote! {
+        fn #name(&self, request: super::#module::#request)
+            -> impl ::std::future::Future<Output = ::std::result::Result<super::Response<#output>, super::Error>> + ::std::marker::Send
+    }
+}
+
+fn implementation(ctx: Context<'_>) -> TokenStream {
     let operations = &ctx.api.operations;
-    let signatures: Vec<TokenStream> = operations
-        .iter()
-        .map(|op| {
-            let name = ident(&op.name);
-            let module = ident(&op.module);
-            let request = request_name(op);
-            let output = success_type(op, &quote!(super::#module::));
-            quote! {
-                fn #name(&self, request: super::#module::#request)
-                    -> impl ::std::future::Future<Output = ::std::result::Result<super::Response<#output>, super::Error>> + ::std::marker::Send
-            }
-        })
-        .collect();
-    let docs = operations.iter().map(|op| {
-        let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&op.path);
-        doc_lines(&format!("{summary}\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")))
-    });
+    let signatures = operations.iter().map(signature);
     let bodies = operations.iter().map(|op| {
         let name = ident(&op.name);
         let module = ident(&op.module);
         quote!({ super::#module::#name(&self.core, request) })
     });
-    // An async block rather than `std::future::ready`: the block is `Send`
-    // when what it holds is, whatever its output, while `Ready<T>` is `Send`
-    // only when the response type is, a proof that the recursive types of
-    // large specs (Stripe's) take past rustc's recursion limit.
-    let defaults = operations.iter().map(|op| {
-        let prefix = format!("`Api::{}` is not implemented by ", op.name.trim_start_matches("r#"));
-        quote!({
-            let _ = request;
-            let message = [#prefix, ::std::any::type_name::<Self>()].concat();
-            async move { ::std::result::Result::Err(super::Error::InvalidRequest(message)) }
-        })
+    quote! {
+        impl Api for super::Client {
+            #(#signatures #bodies)*
+        }
+    }
+}
+
+fn declaration(ctx: Context<'_>) -> TokenStream {
+    let operations = &ctx.api.operations;
+    let signatures = operations.iter().map(signature);
+    let docs = operations.iter().map(|op| {
+        let summary = op.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&op.path);
+        doc_lines(&format!("{summary}\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")))
     });
-    let trait_signatures = signatures.clone();
+    // The runtime's `NotImplemented` rather than `std::future::ready`: it is
+    // `Send` whatever its output, while `Ready<T>` is `Send` only when the
+    // response type is, a proof that the recursive types of large specs
+    // (Stripe's) take past rustc's recursion limit.
+    let defaults = operations.iter().map(|op| {
+        let method = op.name.trim_start_matches("r#");
+        quote!({ super::runtime::not_implemented(self, #method, request) })
+    });
     quote! {
         #![doc = " The API as a trait, so that code using it can be tested without a server."]
         #![allow(deprecated)]
@@ -62,11 +71,7 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
         /// the methods its tests call, and an operation the API adds later
         /// breaks no implementation. `Client` implements all of them.
         pub trait Api: ::std::marker::Send + ::std::marker::Sync {
-            #(#docs #trait_signatures #defaults)*
-        }
-
-        impl Api for super::Client {
-            #(#signatures #bodies)*
+            #(#docs #signatures #defaults)*
         }
     }
 }

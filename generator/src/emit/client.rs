@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::{Context, doc_lines, ident};
 
-pub fn emit(ctx: &Context<'_>) -> TokenStream {
+pub fn emit(ctx: Context<'_>) -> TokenStream {
     let api = ctx.api;
 
     let constants = api.client_headers.iter().filter_map(|h| {

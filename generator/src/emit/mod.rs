@@ -1,4 +1,6 @@
-//! Model → tokens, one token stream per generated file.
+//! Model → tokens: for each generated file, its parts, each a closure that
+//! makes the tokens of some whole items when [`render`](crate::render)
+//! asks for them.
 //!
 //! Every piece of spec text reaches the code as a token literal (string
 //! literals, doc attributes) and every name as an `Ident` made from a name
@@ -20,14 +22,26 @@ use crate::model::{Api, TypeRef};
 
 pub use crate_files::{DEPENDENCIES, FEATURES, cargo_toml, lib_rs};
 
-/// What a file becomes: Rust tokens to format, or text that is already final.
-pub enum FileContent {
-    Rust(TokenStream),
+/// Some whole items of a Rust file (the first part of a file opens with its
+/// inner attributes). The tokens are made when the part is called, in the
+/// thread that formats them: token streams cannot move between threads, and
+/// a file's tokens need never all exist at once.
+pub type Part<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
+
+/// What a file becomes: Rust code in parts, formatted one after the other
+/// into one text, or text that is already final.
+pub enum FileContent<'a> {
+    Rust(Vec<Part<'a>>),
     Verbatim(String),
 }
 
+/// A file of one part.
+fn whole<'a>(make: impl FnOnce() -> TokenStream + Send + 'a) -> FileContent<'a> {
+    FileContent::Rust(vec![Box::new(make)])
+}
+
 /// The generated files, keyed by their path relative to the crate root.
-pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, FileContent> {
+pub fn emit<'a>(api: &'a Api, crate_name: &str, layout: Layout) -> BTreeMap<String, FileContent<'a>> {
     let mut files = BTreeMap::new();
     let ctx = Context::new(api);
 
@@ -35,26 +49,27 @@ pub fn emit(api: &Api, crate_name: &str, layout: Layout) -> BTreeMap<String, Fil
     modules.sort_unstable();
     modules.dedup();
 
-    files.insert("src/generated/mod.rs".to_owned(), FileContent::Rust(root_module(api, &modules)));
-    files.insert("src/generated/types.rs".to_owned(), FileContent::Rust(types::emit(&ctx)));
-    files.insert("src/generated/client.rs".to_owned(), FileContent::Rust(client::emit(&ctx)));
-    files.insert("src/generated/api.rs".to_owned(), FileContent::Rust(api::emit(&ctx)));
+    let root_modules = modules.clone();
+    files.insert("src/generated/mod.rs".to_owned(), whole(move || root_module(api, &root_modules)));
+    files.insert("src/generated/types.rs".to_owned(), FileContent::Rust(types::emit(ctx)));
+    files.insert("src/generated/client.rs".to_owned(), whole(move || client::emit(ctx)));
+    files.insert("src/generated/api.rs".to_owned(), FileContent::Rust(api::emit(ctx)));
     for (name, text) in RUNTIME {
         files.insert(format!("src/generated/runtime/{name}"), FileContent::Verbatim((*text).to_owned()));
     }
     for module in modules {
-        let tokens = operations::emit(&ctx, module);
-        files.insert(format!("src/generated/{module}.rs"), FileContent::Rust(tokens));
+        files.insert(format!("src/generated/{module}.rs"), FileContent::Rust(operations::emit(ctx, module)));
     }
     if layout != Layout::Module {
         files.insert("Cargo.toml".to_owned(), FileContent::Verbatim(cargo_toml(crate_name, layout == Layout::Crate)));
-        files.insert("src/lib.rs".to_owned(), FileContent::Rust(lib_rs()));
+        files.insert("src/lib.rs".to_owned(), whole(lib_rs));
     }
     files
 }
 
 /// The hand-written support module every generated crate carries, file by file.
 const RUNTIME: &[(&str, &str)] = &[
+    ("call.rs", include_str!("../../runtime/call.rs")),
     ("codec.rs", include_str!("../../runtime/codec.rs")),
     ("credentials.rs", include_str!("../../runtime/credentials.rs")),
     ("encode.rs", include_str!("../../runtime/encode.rs")),
@@ -94,7 +109,8 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
     }
 }
 
-/// What the emitters share.
+/// What the emitters share; a copy goes into every part.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub api: &'a Api,
 }

@@ -6,30 +6,38 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::types::{Shape, additional_field_name, shape};
-use super::{Context, doc_lines, ident, rust_type};
+use super::{Context, Part, doc_lines, ident, rust_type};
 use crate::model::{
     Encoding, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 
-pub fn emit(ctx: &Context<'_>, module: &str) -> TokenStream {
-    let operations: Vec<&Operation> = ctx.api.operations.iter().filter(|o| o.module == module).collect();
-    let methods = operations.iter().map(|op| client_method(op));
-    let items = operations.iter().map(|op| {
-        let request = request_struct(op);
-        let builder = builder(op);
-        let send = send_fn(ctx, op);
-        let response = response_enum(op);
-        quote!(#request #response #builder #send)
-    });
+/// The module's attributes and the client methods, then one part per
+/// operation.
+pub fn emit<'a>(ctx: Context<'a>, module: &str) -> Vec<Part<'a>> {
+    let operations: Vec<&'a Operation> = ctx.api.operations.iter().filter(|o| o.module == module).collect();
     let doc = format!(" The operations of the `{module}` module.");
-    quote! {
-        #![doc = #doc]
-        #![allow(deprecated)]
-        impl super::Client {
-            #(#methods)*
+    let methods = operations.clone();
+    let header: Part<'a> = Box::new(move || {
+        let methods = methods.into_iter().map(client_method);
+        quote! {
+            #![doc = #doc]
+            #![allow(deprecated)]
+            impl super::Client {
+                #(#methods)*
+            }
         }
-        #(#items)*
-    }
+    });
+    let items = operations.into_iter().map(move |op| -> Part<'a> { Box::new(move || operation_items(&ctx, op)) });
+    std::iter::once(header).chain(items).collect()
+}
+
+/// Everything of one operation but its client method.
+fn operation_items(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+    let request = request_struct(op);
+    let builder = builder(op);
+    let send = send_fn(ctx, op);
+    let response = response_enum(op);
+    quote!(#request #response #builder #send)
 }
 
 fn types_path() -> TokenStream {
@@ -217,7 +225,7 @@ fn request_struct(op: &Operation) -> TokenStream {
     let doc = doc_lines(&format!(
         "The parameters of `{} {}`, as [`Api::{method_name}`](super::Api::{method_name}) takes them.\n\n\
          The call's builder makes it: [`{builder}::new`], its setters, then \
-         [`into_request`]({builder}::into_request). It is `#[non_exhaustive]`, so that a parameter \
+         [`into_request`](super::runtime::Call::into_request). It is `#[non_exhaustive]`, so that a parameter \
          the API adds later breaks no code: read its fields, or match it with `..`.",
         op.method.as_str(),
         op.path.replace('`', "'"),
@@ -296,7 +304,7 @@ fn builder(op: &Operation) -> TokenStream {
     let request = request_name(op);
     let method_name = op.name.trim_start_matches("r#");
     let doc = doc_lines(&format!(
-        "A `{} {}` call, made by [`Client::{method_name}`](super::Client::{method_name}) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](Self::send).",
+        "A `{} {}` call, made by [`Client::{method_name}`](super::Client::{method_name}) (or `new` with any [`Api`](super::Api)): set optional parameters, then `.await` it or call [`send`](super::runtime::Call::send).",
         op.method.as_str(),
         op.path.replace('`', "'"),
     ));
@@ -365,64 +373,28 @@ fn builder(op: &Operation) -> TokenStream {
 
     quote! {
         #doc
-        #[derive(::std::fmt::Debug)]
-        #[must_use = "a request does nothing until it is sent or awaited"]
-        pub struct #name<'a, A = super::Client> {
-            api: &'a A,
-            request: #request,
-        }
+        pub type #name<'a, A = super::Client> = super::runtime::Call<'a, A, #request>;
 
         impl<'a, A: super::Api> #name<'a, A> {
             /// Starts the call with its required inputs.
             pub fn new(api: &'a A, #(#declared),*) -> Self {
-                #name { api, request: #request { #(#inits,)* options: ::std::default::Default::default() } }
+                Self::from_request(api, #request { #(#inits,)* options: ::std::default::Default::default() })
             }
 
             #(#setters)*
             #body_setter
-
-            /// Uses this retry policy for this call instead of the client's.
-            pub fn retry_policy(mut self, policy: super::RetryPolicy) -> Self {
-                self.request.options.retry = ::std::option::Option::Some(policy);
-                self
-            }
-
-            /// Limits one attempt of this call (connect, send, read the response).
-            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.request.options.attempt_timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// Limits this whole call, retries and waits included.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.request.options.total_timeout = ::std::option::Option::Some(timeout);
-                self
-            }
-
-            /// The parameters as plain data.
-            pub fn into_request(self) -> #request {
-                self.request
-            }
-
-            /// Sends the request and returns the decoded body.
-            pub async fn send(self) -> ::std::result::Result<#output, super::Error> {
-                self.send_with_response().await.map(super::Response::into_body)
-            }
-
-            /// Sends the request and returns the body with the status and headers.
-            pub async fn send_with_response(self) -> ::std::result::Result<super::Response<#output>, super::Error> {
-                self.api.#operation(self.request).await
-            }
-
             #stream
         }
 
-        impl<'a, A: super::Api> ::std::future::IntoFuture for #name<'a, A> {
-            type Output = ::std::result::Result<#output, super::Error>;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+        impl<A: super::Api> super::runtime::Operation<A> for #request {
+            type Output = #output;
 
-            fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+            fn options(&mut self) -> &mut super::RequestOptions {
+                &mut self.options
+            }
+
+            fn call(self, api: &A) -> impl ::std::future::Future<Output = ::std::result::Result<super::Response<#output>, super::Error>> + ::std::marker::Send + '_ {
+                api.#operation(self)
             }
         }
     }

@@ -3,12 +3,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Context, doc_attrs, doc_lines, ident, inner_doc, rust_type};
+use super::{Context, Part, doc_attrs, doc_lines, ident, inner_doc, rust_type};
 use crate::model::{Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming::NON_EXHAUSTIVE_FIELD;
 
-pub fn emit(ctx: &Context<'_>) -> TokenStream {
-    let items = ctx.api.types.iter().map(type_def);
+/// The module's attributes, then one part per type.
+pub fn emit(ctx: Context<'_>) -> Vec<Part<'_>> {
+    let header: Part<'_> = Box::new(header);
+    let types = ctx.api.types.iter().map(|def| -> Part<'_> { Box::new(move || type_def(def)) });
+    std::iter::once(header).chain(types).collect()
+}
+
+fn header() -> TokenStream {
     let doc = inner_doc(
         "The request and response types of the API.\n\n\
          Every struct has a hidden last field, so that a field the API adds later breaks no code. \
@@ -21,7 +27,6 @@ pub fn emit(ctx: &Context<'_>) -> TokenStream {
     quote! {
         #doc
         #![allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::new_without_default, deprecated)]
-        #(#items)*
     }
 }
 
@@ -318,6 +323,16 @@ fn open_enum(def: &TypeDef, doc: &TokenStream, variants: &[Variant], fallback: &
     let variant_idents: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let wires: Vec<&str> = variants.iter().map(|v| v.wire_name.as_str()).collect();
     let variant_docs = wires.iter().map(|w| doc_lines(&format!("`{}`", w.replace('`', "'"))));
+    let known = if variants.is_empty() {
+        quote!(let _ = value; ::std::option::Option::None)
+    } else {
+        quote! {
+            ::std::option::Option::Some(match value {
+                #(#wires => Self::#variant_idents,)*
+                _ => return ::std::option::Option::None,
+            })
+        }
+    };
     quote! {
         #doc
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
@@ -336,23 +351,22 @@ fn open_enum(def: &TypeDef, doc: &TokenStream, variants: &[Variant], fallback: &
                     Self::#fallback(value) => value.as_str(),
                 }
             }
+
+            /// The variant of a value this client knows.
+            fn known(value: &str) -> ::std::option::Option<Self> {
+                #known
+            }
         }
 
         impl ::std::convert::From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#wires => Self::#variant_idents,)*
-                    other => Self::#fallback(::std::borrow::ToOwned::to_owned(other)),
-                }
+                Self::known(value).unwrap_or_else(|| Self::#fallback(::std::borrow::ToOwned::to_owned(value)))
             }
         }
 
         impl ::std::convert::From<::std::string::String> for #name {
             fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    #(#wires => Self::#variant_idents,)*
-                    _ => Self::#fallback(value),
-                }
+                Self::known(&value).unwrap_or(Self::#fallback(value))
             }
         }
 

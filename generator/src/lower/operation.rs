@@ -82,7 +82,7 @@ pub fn lower_operation(
     let at = |rest: &str| origins.operation(path, method_key, rest);
 
     let mut params = Vec::new();
-    let mut names = std::collections::BTreeSet::new();
+    let mut names = naming::reserved_parameter_names(operation.request_body.is_some());
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let pointer = format!("/parameters/{index}");
         let parameter = resolve(parameter, &components.parameters, "parameters", &|| at(&pointer))?;
