@@ -121,21 +121,23 @@ fn format_batches(batches: Vec<Batch<'_>>, threads: usize, files: &[(String, Str
     }
     let queue = Mutex::new(batches.into_iter());
     let next = || queue.lock().map_or(None, |mut queue| queue.next());
+    let drain = || {
+        let mut done = Vec::new();
+        while let Some(batch) = next() {
+            done.push(work(batch));
+        }
+        done
+    };
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some(batch) = next() {
-                        done.push(work(batch));
-                    }
-                    done
-                })
-            })
-            .collect();
-        // A worker that panicked (a bug in the generator) takes its panic
-        // into this thread, as it would have without threads.
-        workers.into_iter().flat_map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        // This thread is one of the workers.
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
+        let mut done = drain();
+        for helper in helpers {
+            // A helper that panicked (a bug in the generator) takes its
+            // panic into this thread, as it would have without threads.
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
     })
 }
 
