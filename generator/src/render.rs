@@ -47,12 +47,13 @@ pub fn render(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenance<
 /// How many parts one thread takes at a time: enough that parsing and
 /// printing them outweighs taking them, few enough to share the work of a
 /// large file evenly.
-pub const BATCH: usize = 16;
+const BATCH: usize = 16;
 
 /// [`render`] with at most `threads` threads.
 pub fn render_on(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenance<'_>, threads: usize) -> Result<BTreeMap<String, String>> {
-    let mut texts: Vec<(String, String, Vec<Option<String>>)> = Vec::with_capacity(files.len());
-    let mut batches: Vec<Batch<'_>> = Vec::new();
+    let mut texts: Vec<(String, String)> = Vec::with_capacity(files.len());
+    // Each batch with the index of its file, in the order of the files.
+    let mut batches: Vec<(usize, Vec<Part<'_>>)> = Vec::new();
     for (index, (path, content)) in files.into_iter().enumerate() {
         let comment = if path.ends_with(".toml") { "#" } else { "//" };
         let mut text = String::new();
@@ -63,72 +64,61 @@ pub fn render_on(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenan
             text.push('\n');
         }
         text.push('\n');
-        let mut slots = Vec::new();
         match content {
-            FileContent::Rust(parts) => {
-                let mut parts = parts.into_iter().peekable();
-                while parts.peek().is_some() {
-                    batches.push(Batch { file: index, slot: slots.len(), parts: parts.by_ref().take(BATCH).collect() });
-                    slots.push(None);
-                }
-            }
+            FileContent::Rust(parts) => batches.extend(batched(parts).into_iter().map(|batch| (index, batch))),
             FileContent::Verbatim(body) => text.push_str(&body),
         }
-        texts.push((path, text, slots));
+        texts.push((path, text));
     }
-
-    let formatted = format_batches(batches, threads.max(1), &texts);
-    for (file, slot, result) in formatted {
-        let code = result.map_err(Error::Config)?;
-        if let Some(entry) = texts.get_mut(file).and_then(|(_, _, slots)| slots.get_mut(slot)) {
-            *entry = Some(code);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for (path, mut text, slots) in texts {
-        for code in slots.into_iter().flatten() {
+    let paths: Vec<String> = texts.iter().map(|(path, _)| path.clone()).collect();
+    for (file, code) in format_batches(batches, threads.max(1), &paths) {
+        let code = code.map_err(Error::Config)?;
+        if let Some((_, text)) = texts.get_mut(file) {
             text.push_str(&code);
         }
-        out.insert(path, text);
     }
-    Ok(out)
+    Ok(texts.into_iter().collect())
 }
 
-/// Consecutive parts of one file, formatted together.
-struct Batch<'a> {
-    file: usize,
-    slot: usize,
-    parts: Vec<Part<'a>>,
+/// A file's parts in batches of 16, each formatted as one.
+pub fn batched(parts: Vec<Part<'_>>) -> Vec<Vec<Part<'_>>> {
+    let mut parts = parts.into_iter().peekable();
+    let mut batches = Vec::new();
+    while parts.peek().is_some() {
+        batches.push(parts.by_ref().take(BATCH).collect());
+    }
+    batches
 }
 
-type Formatted = (usize, usize, std::result::Result<String, String>);
+/// The tokens of a batch of parts, made in this thread.
+pub fn tokens(batch: Vec<Part<'_>>) -> proc_macro2::TokenStream {
+    let mut tokens = proc_macro2::TokenStream::new();
+    for part in batch {
+        tokens.extend(part());
+    }
+    tokens
+}
 
 /// Formats the batches on `threads` threads, each taking the next batch
-/// until none is left. Results come back in any order, with their places.
-fn format_batches(batches: Vec<Batch<'_>>, threads: usize, files: &[(String, String, Vec<Option<String>>)]) -> Vec<Formatted> {
-    let path = |file: usize| files.get(file).map_or("", |(path, _, _)| path.as_str());
-    let work = |batch: Batch<'_>| -> Formatted {
-        let Batch { file, slot, parts } = batch;
-        let mut tokens = proc_macro2::TokenStream::new();
-        for part in parts {
-            tokens.extend(part());
-        }
-        (file, slot, format(tokens, path(file)))
-    };
-    let threads = threads.min(batches.len());
+/// until none is left; the texts come back in the order of `batches`, each
+/// with the index of its file.
+fn format_batches(batches: Vec<(usize, Vec<Part<'_>>)>, threads: usize, paths: &[String]) -> Vec<(usize, std::result::Result<String, String>)> {
+    let count = batches.len();
+    let work = |(file, batch): (usize, Vec<Part<'_>>)| (file, format(tokens(batch), paths.get(file).map_or("", String::as_str)));
+    let threads = threads.min(count);
     if threads <= 1 {
         return batches.into_iter().map(work).collect();
     }
-    let queue = Mutex::new(batches.into_iter());
+    let queue = Mutex::new(batches.into_iter().enumerate());
     let next = || queue.lock().map_or(None, |mut queue| queue.next());
     let drain = || {
         let mut done = Vec::new();
-        while let Some(batch) = next() {
-            done.push(work(batch));
+        while let Some((at, batch)) = next() {
+            done.push((at, work(batch)));
         }
         done
     };
-    std::thread::scope(|scope| {
+    let mut done = std::thread::scope(|scope| {
         // This thread is one of the workers.
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
         let mut done = drain();
@@ -138,7 +128,9 @@ fn format_batches(batches: Vec<Batch<'_>>, threads: usize, files: &[(String, Str
             done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
         }
         done
-    })
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, formatted)| formatted).collect()
 }
 
 /// Parses and prints some whole items.

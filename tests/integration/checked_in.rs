@@ -90,14 +90,7 @@ fn checked_in_manifest_has_the_dependencies_generated_crates_get() {
 #[test]
 fn rendering_in_parts_on_threads_is_formatting_whole_files() {
     let mut specs = vec![vendored()];
-    let dir = crate::support::fixtures_dir().join("constructs");
-    let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
-        specs.push((generator::Config::new("fixture"), vec![generator::SpecInput { name, version: None, text }]));
-    }
+    specs.extend(crate::support::construct_fixtures().into_iter().map(|(_, input)| (generator::Config::new("fixture"), vec![input])));
     assert!(specs.len() > 10);
     for (config, inputs) in &specs {
         let model = generator::model(config, inputs).unwrap_or_else(|e| panic!("{e}"));

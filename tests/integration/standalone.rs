@@ -39,16 +39,10 @@ fn generated_crate_checks_on_its_own() {
 fn every_fixture_crate_compiles_without_warnings() {
     let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let mut members = Vec::new();
-    let fixtures = crate::support::fixtures_dir().join("constructs");
-    let mut files: Vec<_> = std::fs::read_dir(&fixtures).into_iter().flatten().flatten().map(|e| e.path()).collect();
-    files.sort();
-    for path in files {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{stem}: {e}"));
+    for (stem, input) in crate::support::construct_fixtures() {
         let name = format!("fixture-{stem}");
         let config = generator::Config::new(&name).layout(generator::Layout::Member);
-        let inputs = [generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }];
-        let output = generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let output = generator::generate(&config, &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
         for (file, contents) in &output.files {
             let target = work.path().join(&stem).join(file);
             if let Some(parent) = target.parent() {

@@ -38,6 +38,24 @@ pub fn fixtures_dir() -> PathBuf {
     root().join("tests").join("fixtures")
 }
 
+/// The construct fixtures, sorted by name: each file's stem, and the file
+/// as a spec input named by its file name.
+pub fn construct_fixtures() -> Vec<(String, SpecInput)> {
+    let dir = fixtures_dir().join("constructs");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    paths.sort();
+    assert!(paths.len() >= 8, "expected the construct fixtures in {}", dir.display());
+    paths
+        .into_iter()
+        .map(|path| {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+            let name = path.file_name().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (stem, SpecInput { name, version: None, text })
+        })
+        .collect()
+}
+
 /// Every file below `dir`, as (path relative to `dir`, bytes), sorted.
 pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {

@@ -233,21 +233,10 @@ impl Generation {
 
 /// Runs `corpus-one` for `spec` and reads what it printed.
 fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> Result<Generation, String> {
-    let mut child = Command::new(executable)
-        .arg(ONE_COMMAND)
-        .arg(&spec.path)
-        .arg(out)
-        .arg(&spec.crate_name)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", executable.display()))?;
-    let stdout = process::read_in_background(child.stdout.take());
-    let stderr = process::read_in_background(child.stderr.take());
-    let status = process::wait_at_most(&mut child, GENERATION_LIMIT)?;
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    let process::Finished { status, stdout, stderr } = process::run_at_most(
+        Command::new(executable).arg(ONE_COMMAND).arg(&spec.path).arg(out).arg(&spec.crate_name),
+        GENERATION_LIMIT,
+    )?;
     let stats = stdout.lines().find_map(Stats::parse);
     Ok(match (status, stats) {
         (Some(status), Some(stats)) if status.success() && stats.counts.is_some() => Generation::Ok(stats),

@@ -2,7 +2,7 @@
 //! hang cannot take the caller down.
 
 use std::io::Read;
-use std::process::{Child, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -13,9 +13,32 @@ pub fn peak_memory_kib() -> Option<u64> {
     line.trim().strip_suffix("kB")?.trim().parse().ok()
 }
 
+/// What a child process left: its exit status (`None` when it ran past its
+/// limit and was stopped), and all it wrote to stdout and stderr.
+pub struct Finished {
+    pub status: Option<ExitStatus>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `command` with no input, reading both its outputs, for at most
+/// `limit`.
+pub fn run_at_most(command: &mut Command, limit: Duration) -> Result<Finished, String> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", command.get_program().to_string_lossy()))?;
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+    let status = wait_at_most(&mut child, limit)?;
+    Ok(Finished { status, stdout: stdout.join().unwrap_or_default(), stderr: stderr.join().unwrap_or_default() })
+}
+
 /// Reads a child's pipe to its end on a thread of its own, so that a child
 /// writing much to both pipes cannot block on a full one.
-pub fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
     thread::spawn(move || {
         let mut text = String::new();
         if let Some(mut pipe) = pipe {
@@ -27,7 +50,7 @@ pub fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::J
 
 /// The child's exit status, or `None` when it ran past `limit` and was
 /// stopped (by its own process id).
-pub fn wait_at_most(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
+fn wait_at_most(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().map_err(|e| format!("cannot watch process {}: {e}", child.id()))? {

@@ -1,7 +1,7 @@
 //! One run in a process of its own: its peak memory (VmHWM) is the run's,
 //! and a crash (a stack overflow, an abort) cannot take the benchmark down.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::thread;
 use std::time::Duration;
 
@@ -91,18 +91,7 @@ pub fn run_child(args: &[String]) -> Result<(), String> {
 /// The parent's side: runs `child <tool> <spec id>` and reads its line.
 pub fn measure(tool: Tool, id: &str) -> Result<Outcome, String> {
     let executable = std::env::current_exe().map_err(|e| format!("cannot find the benchmark executable: {e}"))?;
-    let mut child = Command::new(&executable)
-        .args([COMMAND, tool.name(), id])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", executable.display()))?;
-    let stdout = process::read_in_background(child.stdout.take());
-    let stderr = process::read_in_background(child.stderr.take());
-    let status = process::wait_at_most(&mut child, LIMIT)?;
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
+    let process::Finished { status, stdout, stderr } = process::run_at_most(Command::new(&executable).args([COMMAND, tool.name(), id]), LIMIT)?;
     let reported = stdout.lines().find_map(parse_line);
     Ok(match (status, reported) {
         (Some(status), Some(outcome)) if status.success() => outcome,

@@ -155,6 +155,16 @@ pub fn ours_memory(set: &SpecSet) -> Result<(Vec<u64>, Produced), String> {
 /// The stages of `generator::generate`, calling `mark` after each of
 /// [`Tool::stages`].
 fn ours_staged(set: &SpecSet, mark: &mut dyn FnMut()) -> Result<Produced, String> {
+    let model = model_staged(set, mark)?;
+    let parts = emit::emit(&model, set.config.crate_name(), set.layout);
+    let provenance = render::Provenance { command: &set.command, inputs: &set.inputs };
+    let files = render::render(parts, &provenance).map_err(|e| e.render(&set.inputs))?;
+    mark();
+    Ok(Produced { files, operations: model.operations.len(), types: model.types.len() })
+}
+
+/// `load`, `merge`, `lower` and `free`, calling `mark` after each.
+fn model_staged(set: &SpecSet, mark: &mut dyn FnMut()) -> Result<generator::model::Api, String> {
     let report = |e: generator::Error| e.render(&set.inputs);
     let documents = set.inputs.iter().map(load::load).collect::<Result<Vec<_>, _>>().map_err(report)?;
     mark();
@@ -164,39 +174,23 @@ fn ours_staged(set: &SpecSet, mark: &mut dyn FnMut()) -> Result<Produced, String
     mark();
     drop(merged);
     mark();
-    let parts = emit::emit(&model, set.config.crate_name(), set.layout);
-    let provenance = render::Provenance { command: &set.command, inputs: &set.inputs };
-    let files = render::render(parts, &provenance).map_err(report)?;
-    mark();
-    Ok(Produced { files, operations: model.operations.len(), types: model.types.len() })
+    Ok(model)
 }
 
 /// Our pipeline on this thread alone, timing the making of each batch of
 /// parts apart from its formatting (as `render::render_on` with one thread
 /// does them, batch after batch; file headers left out).
 fn ours_one_thread(set: &SpecSet) -> Result<Run, String> {
-    let report = |e: generator::Error| e.render(&set.inputs);
     let mut marks = vec![Mark::now()];
-    let documents = set.inputs.iter().map(load::load).collect::<Result<Vec<_>, _>>().map_err(report)?;
-    marks.push(Mark::now());
-    let merged = merge::merge(&set.config, &set.inputs, documents).map_err(report)?;
-    marks.push(Mark::now());
-    let model = lower::lower(&set.config, &merged).map_err(report)?;
-    marks.push(Mark::now());
-    drop(merged);
-    let freed = Mark::now();
-    marks.push(freed);
+    let model = model_staged(set, &mut || marks.push(Mark::now()))?;
+    let freed = marks.last().copied().unwrap_or_else(Mark::now);
     let (mut emit_cpu, mut emit_wall) = (Duration::ZERO, Duration::ZERO);
     let mut texts = Vec::new();
     for (path, content) in emit::emit(&model, set.config.crate_name(), set.layout) {
         let emit::FileContent::Rust(parts) = content else { continue };
-        let mut parts = parts.into_iter().peekable();
-        while parts.peek().is_some() {
+        for batch in render::batched(parts) {
             let before = Mark::now();
-            let mut tokens = proc_macro2::TokenStream::new();
-            for part in parts.by_ref().take(render::BATCH) {
-                tokens.extend(part());
-            }
+            let tokens = render::tokens(batch);
             let made = Mark::now();
             emit_cpu += made.cpu.saturating_sub(before.cpu);
             emit_wall += made.wall - before.wall;
