@@ -61,6 +61,9 @@ pub enum Error {
     OperationNameCollision { rust_name: String, first: Location, second: Location },
     TypeNameCollision { rust_name: String, first: String, second: String },
     Invalid { location: Location, message: String, help: String },
+    /// Components that are only references to each other, round in a loop:
+    /// each member's reference, in the order the loop runs.
+    AliasLoop { kind: &'static str, names: String, places: Vec<Location> },
     Manifest { file: String, message: String, help: String },
     UnusedOverride { file: String, kind: &'static str, key: String },
     Config(String),
@@ -141,6 +144,12 @@ impl Error {
                 help: Some("rename one in specs/codegen.toml: [renames] <schema name> = \"<RustName>\"".to_owned()),
             },
             Error::Invalid { location, message, help } => one(location, message.clone(), help.clone()),
+            Error::AliasLoop { kind, names, places } => Parts {
+                headline: format!("these {kind} only refer to each other, round in a loop, and define nothing: {names}"),
+                places: places.iter().map(|place| (place, "alias")).collect(),
+                file: None,
+                help: Some("make one of the components in the loop a definition instead of a $ref".to_owned()),
+            },
             Error::Manifest { file, message, help } => {
                 Parts { headline: message.clone(), places: Vec::new(), file: Some(file), help: Some(help.clone()) }
             }

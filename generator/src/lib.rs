@@ -25,6 +25,7 @@ pub mod model;
 pub mod naming;
 pub mod openapi31;
 pub mod ref_siblings;
+pub mod refs;
 pub mod render;
 
 use std::collections::BTreeMap;

@@ -40,7 +40,6 @@ pub fn load(input: &SpecInput) -> Result<Document> {
     crate::ref_siblings::wrap(&mut value);
     let api = read_openapi(input, &value)?;
     check::operation_ids(input, &api)?;
-    check::ref_cycles(input, &api)?;
     Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes })
 }
 
@@ -445,7 +444,6 @@ mod json {
 mod check {
     use std::collections::BTreeMap;
 
-    use indexmap::IndexMap;
     use openapiv3::{OpenAPI, ReferenceOr};
     use serde_json::Value;
 
@@ -653,57 +651,5 @@ mod check {
             }
         }
         Ok(())
-    }
-
-    /// Components that are only a $ref to another of their kind, round in a
-    /// circle back to themselves (`A: {$ref: B}`, `B: {$ref: A}`), define
-    /// nothing: lowering would make type aliases of each other.
-    pub fn ref_cycles(input: &SpecInput, api: &OpenAPI) -> Result<()> {
-        let Some(components) = &api.components else { return Ok(()) };
-        let cycle = None
-            .or_else(|| cycle_in("schemas", &components.schemas))
-            .or_else(|| cycle_in("responses", &components.responses))
-            .or_else(|| cycle_in("parameters", &components.parameters))
-            .or_else(|| cycle_in("requestBodies", &components.request_bodies))
-            .or_else(|| cycle_in("headers", &components.headers))
-            .or_else(|| cycle_in("examples", &components.examples))
-            .or_else(|| cycle_in("links", &components.links))
-            .or_else(|| cycle_in("securitySchemes", &components.security_schemes));
-        let Some((kind, names)) = cycle else { return Ok(()) };
-        let pointer = format!("/components/{kind}/{}/$ref", escape_pointer_token(&names[0]));
-        Err(Error::Invalid {
-            location: locate::locate(input, &pointer),
-            message: format!(
-                "this reference leads round in a circle and never reaches a definition: {}",
-                names.iter().chain(names.first()).map(String::as_str).collect::<Vec<_>>().join(" → ")
-            ),
-            help: "make one of the components in the circle a definition instead of a $ref".to_owned(),
-        })
-    }
-
-    /// The first component (in document order) whose $ref chain comes back to
-    /// it, with the names along the way.
-    fn cycle_in<T>(kind: &'static str, map: &IndexMap<String, ReferenceOr<T>>) -> Option<(&'static str, Vec<String>)> {
-        let prefix = format!("#/components/{kind}/");
-        let target = |item: &ReferenceOr<T>| match item {
-            ReferenceOr::Reference { reference } => reference.strip_prefix(&prefix).map(locate::unescape_pointer_token),
-            ReferenceOr::Item(_) => None,
-        };
-        for start in map.keys() {
-            let mut names = vec![start.clone()];
-            let mut current = start.clone();
-            while let Some(next) = map.get(&current).and_then(target) {
-                if next == *start {
-                    return Some((kind, names));
-                }
-                if names.contains(&next) {
-                    // A circle that `start` only leads into: found from one of its members.
-                    break;
-                }
-                names.push(next.clone());
-                current = next;
-            }
-        }
-        None
     }
 }

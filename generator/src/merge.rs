@@ -306,13 +306,7 @@ fn operations_with_path_parameters(item: PathItem, components: Option<&openapiv3
     let resolve = |parameter: &ReferenceOr<Parameter>| -> Option<Parameter> {
         match parameter {
             ReferenceOr::Item(p) => Some(p.clone()),
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                match components?.parameters.get(name)? {
-                    ReferenceOr::Item(p) => Some(p.clone()),
-                    ReferenceOr::Reference { .. } => None,
-                }
-            }
+            ReferenceOr::Reference { .. } => crate::refs::Resolver::new(components?).find_parameter(parameter).cloned(),
         }
     };
     // The path-level parameters, each resolved once for all the operations.

@@ -63,9 +63,8 @@ fn type_keywords(ty: &str) -> &'static [&'static str] {
     }
 }
 
-const OPERATION_METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::refs::SCHEMA_PREFIX;
 const PATH_ITEM_PREFIX: &str = "#/components/pathItems/";
 
 struct Rewriter {
@@ -204,8 +203,8 @@ impl Rewriter {
         self.inline_path_item(item);
         let Some(object) = item.as_object_mut() else { return };
         for_each_element(object.get_mut("parameters"), &child(pointer, "parameters"), |p, at| self.parameter(p, at));
-        for method in OPERATION_METHODS {
-            if let Some(operation) = object.get_mut(*method) {
+        for (method, _) in crate::refs::METHODS {
+            if let Some(operation) = object.get_mut(method) {
                 self.operation(operation, &child(pointer, method));
             }
         }

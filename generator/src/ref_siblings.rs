@@ -7,7 +7,7 @@
 
 use serde_json::{Map, Value};
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::refs::SCHEMA_PREFIX;
 
 /// Rewrites every schema reference that has sibling keywords.
 pub fn wrap(value: &mut Value) {

@@ -14,19 +14,10 @@ use crate::error::{Error, Result};
 use crate::merge::Merged;
 use crate::model::{Api, Auth, ClientHeader, Method, Operation, Server};
 use crate::naming;
-use operation::{OperationInput, lower_operation, resolve};
+use crate::refs;
+use operation::{OperationInput, lower_operation};
 use schema::SchemaLowerer;
 
-const METHODS: [(&str, Method); 8] = [
-    ("get", Method::Get),
-    ("put", Method::Put),
-    ("post", Method::Post),
-    ("delete", Method::Delete),
-    ("options", Method::Options),
-    ("head", Method::Head),
-    ("patch", Method::Patch),
-    ("trace", Method::Trace),
-];
 
 struct SpecOperation<'d> {
     path: &'d str,
@@ -39,6 +30,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let api = &merged.api;
     let components = api.components.clone().unwrap_or_default();
     let origins = &merged.origins;
+    refs::check_alias_loops(&components, origins)?;
 
     let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
     let type_names = naming::type_names(&schema_names, &config.renames, &config.manifest_name)?;
@@ -48,18 +40,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let mut spec_operations = Vec::new();
     for (path, item) in &api.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
-        for (method_key, method) in METHODS {
-            let operation = match method {
-                Method::Get => &item.get,
-                Method::Put => &item.put,
-                Method::Post => &item.post,
-                Method::Delete => &item.delete,
-                Method::Options => &item.options,
-                Method::Head => &item.head,
-                Method::Patch => &item.patch,
-                Method::Trace => &item.trace,
-            };
-            if let Some(operation) = operation {
+        for (method_key, method) in refs::METHODS {
+            if let Some(operation) = refs::operation(item, method) {
                 spec_operations.push(SpecOperation { path, method_key, method, operation });
             }
         }
@@ -248,7 +230,7 @@ fn client_configuration(
         let mut names_here = BTreeSet::new();
         for (index, parameter) in op.operation.parameters.iter().enumerate() {
             let at = || merged.origins.operation(op.path, op.method_key, &format!("/parameters/{index}"));
-            let parameter = resolve(parameter, &components.parameters, "parameters", &at)?;
+            let parameter = refs::Resolver::new(components).parameter(parameter, &at)?;
             if let Parameter::Header { parameter_data, .. } = parameter {
                 let key = parameter_data.name.to_ascii_lowercase();
                 if !names_here.insert(key.clone()) {

@@ -12,43 +12,7 @@ use crate::model::{
     Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::naming;
-
-/// Follows `#/components/{kind}/…` references (through chains of them) to the
-/// definition; `location` places the error when one does not resolve.
-pub fn resolve<'d, T>(
-    item: &'d ReferenceOr<T>,
-    map: &'d IndexMap<String, ReferenceOr<T>>,
-    kind: &str,
-    location: &dyn Fn() -> Location,
-) -> Result<&'d T> {
-    let prefix = format!("#/components/{kind}/");
-    let mut current = item;
-    // A chain longer than the map must loop.
-    for _ in 0..=map.len() {
-        match current {
-            ReferenceOr::Item(value) => return Ok(value),
-            ReferenceOr::Reference { reference } => {
-                let Some(name) = reference.strip_prefix(&prefix) else {
-                    return Err(Error::UnsupportedRef {
-                        location: location(),
-                        reference: reference.clone(),
-                        help: "only references to components of the same kind in this document are followed",
-                    });
-                };
-                let name = crate::locate::unescape_pointer_token(name);
-                current = map.get(&name).ok_or_else(|| Error::DanglingRef {
-                    location: location(),
-                    reference: reference.clone(),
-                })?;
-            }
-        }
-    }
-    Err(Error::Invalid {
-        location: location(),
-        message: "this reference leads round in a circle and never reaches a definition".to_owned(),
-        help: "make one of the components in the circle a definition instead of a $ref".to_owned(),
-    })
-}
+use crate::refs::Resolver;
 
 /// An operation's parts as the spec gives them, before naming.
 pub struct Lowered {
@@ -85,7 +49,7 @@ pub fn lower_operation(
     let mut names = naming::reserved_parameter_names(operation.request_body.is_some());
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let pointer = format!("/parameters/{index}");
-        let parameter = resolve(parameter, &components.parameters, "parameters", &|| at(&pointer))?;
+        let parameter = Resolver::new(components).parameter(parameter, &|| at(&pointer))?;
         let data = parameter.parameter_data_ref();
         let (location, style) = match parameter {
             Parameter::Path { .. } => (ParamLocation::Path, ParamStyle::Simple),
@@ -150,7 +114,7 @@ pub fn lower_operation(
     let body = match &operation.request_body {
         None => None,
         Some(body) => {
-            let body = resolve(body, &components.request_bodies, "requestBodies", &|| at("/requestBody"))?;
+            let body = Resolver::new(components).request_body(body, &|| at("/requestBody"))?;
             match choose_media(&body.content) {
                 Some((content_type, media, encoding)) => {
                     let pointer = format!("/requestBody/content/{}/schema", crate::locate::escape_pointer_token(content_type));
@@ -187,7 +151,7 @@ pub fn lower_operation(
     for (status, response) in &operation.responses.responses {
         let status_text = status.to_string();
         let pointer = format!("/responses/{status_text}");
-        let response = resolve(response, &components.responses, "responses", &|| at(&pointer))?;
+        let response = Resolver::new(components).response(response, &|| at(&pointer))?;
         match status {
             StatusCode::Code(code @ 200..=299) => {
                 let (ty, encoding) = match choose_media(&response.content) {
@@ -214,7 +178,7 @@ pub fn lower_operation(
         }
     }
     if let Some(default) = &operation.responses.default {
-        let response = resolve(default, &components.responses, "responses", &|| at("/responses/default"))?;
+        let response = Resolver::new(components).response(default, &|| at("/responses/default"))?;
         errors.push(ErrorResponse { status: "default".to_owned(), description: response.description.clone() });
     }
     success.sort_by_key(|s| s.status);

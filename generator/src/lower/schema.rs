@@ -18,7 +18,7 @@ use crate::merge::Origins;
 use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming;
 
-const SCHEMA_PREFIX: &str = "#/components/schemas/";
+use crate::refs::SCHEMA_PREFIX;
 
 /// Where a schema stands, for error locations: a component or an operation.
 #[derive(Clone)]
@@ -269,11 +269,7 @@ impl<'a> SchemaLowerer<'a> {
 
     /// A component schema by reference, if the reference is local.
     fn component(&self, reference: &str) -> Option<&'a Schema> {
-        let name = crate::locate::unescape_pointer_token(reference.strip_prefix(SCHEMA_PREFIX)?);
-        match self.components.get(&name)? {
-            ReferenceOr::Item(schema) => Some(schema),
-            ReferenceOr::Reference { reference } => self.component(reference),
-        }
+        crate::refs::schema(self.components, reference)
     }
 
     /// The object a schema describes, with allOf members merged: their
