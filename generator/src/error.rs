@@ -58,7 +58,6 @@ pub enum Error {
     DuplicateOperation { method: String, path: String, first: Location, second: Location },
     DuplicateOperationId { operation_id: String, first: Location, second: Location },
     ConflictingComponent { name: String, first: Location, second: Location },
-    OperationNameCollision { rust_name: String, first: Location, second: Location },
     TypeNameCollision { rust_name: String, first: String, second: String },
     Invalid { location: Location, message: String, help: String },
     /// Components that are only references to each other, round in a loop:
@@ -130,12 +129,6 @@ impl Error {
                 format!(
                     "make them identical, or say which version wins in specs/codegen.toml:\n        [prefer]\n        {name} = \"<version label>\""
                 ),
-            ),
-            Error::OperationNameCollision { rust_name, first, second } => two(
-                first,
-                second,
-                format!("two operations would both be named `{rust_name}`"),
-                "name one of them in specs/codegen.toml: [operations] <operationId> = \"<method name>\"".to_owned(),
             ),
             Error::TypeNameCollision { rust_name, first, second } => Parts {
                 headline: format!("two types would both be named `{rust_name}`: {first:?} and {second:?}"),

@@ -56,8 +56,14 @@ pub struct ClientHeader {
 pub struct Operation {
     /// snake_case method on the client.
     pub name: String,
-    /// PascalCase name of the request builder.
+    /// PascalCase name of the request builder (a type alias of the
+    /// runtime's generic call).
     pub builder: String,
+    /// PascalCase name of the struct holding the call's parameters and body.
+    pub request_struct: String,
+    /// PascalCase name of the enum of the call's success bodies, when they
+    /// differ by status; `None` when the call returns one type.
+    pub response_enum: Option<String>,
     /// The module (file) it is emitted in, from its first tag.
     pub module: String,
     pub operation_id: Option<String>,
@@ -204,6 +210,8 @@ pub struct PartEncoding {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SuccessResponse {
     pub status: u16,
+    /// The variant of the operation's response enum for this status.
+    pub variant: String,
     pub description: String,
     /// `None` when the response has no body.
     pub ty: Option<TypeRef>,
@@ -263,13 +271,15 @@ pub enum TypeKind {
     /// beside the fields on the wire.
     Struct {
         fields: Vec<Field>,
-        additional: Option<TypeRef>,
+        additional: Option<Additional>,
         #[serde(skip_serializing_if = "Vec::is_empty")]
         flattened: Vec<Flattened>,
     },
     /// One of several types (oneOf / anyOf). With a discriminator, the
     /// variant is chosen by that property's value; without, by trying each.
-    Union { variants: Vec<UnionVariant>, discriminator: Option<String> },
+    /// A discriminated union keeps a variant it does not know whole, in
+    /// `fallback`.
+    Union { variants: Vec<UnionVariant>, discriminator: Option<String>, fallback: Option<String> },
     /// A string enum that keeps values it does not know.
     Enum { variants: Vec<Variant>, fallback: String },
     /// A named schema that is another type (`type Foo = Vec<Bar>`).
@@ -290,6 +300,14 @@ pub struct Field {
     /// The server's default, as JSON text, for the docs.
     pub default: Option<String>,
     pub deprecated: bool,
+}
+
+/// The properties an object has beyond its declared ones: the Rust field
+/// that holds them, clear of the declared fields, and their value type.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Additional {
+    pub name: String,
+    pub ty: TypeRef,
 }
 
 /// A union whose properties a struct carries beside its own fields

@@ -298,7 +298,59 @@ pub fn reserved_field_names() -> BTreeSet<String> {
 /// of the generic call builder (`runtime::Call`) beside which each
 /// parameter gets a setter, and the `api` argument of the call's `new`.
 pub fn reserved_parameter_names(has_body: bool) -> BTreeSet<String> {
-    let mut names: BTreeSet<String> = [
+    let mut names: BTreeSet<String> = reserved::CALL_METHODS.iter().map(|name| (*name).to_owned()).collect();
+    if has_body {
+        names.insert("body".to_owned());
+    }
+    names
+}
+
+/// The names a generated crate declares itself, in each scope that spec
+/// names also enter. They are taken before any spec name, so a spec name
+/// that would collide is renamed (and reported) instead. `emit` renders the
+/// crate's own items from these lists, and a test checks them against the
+/// runtime's source, so the two cannot drift apart.
+pub mod reserved {
+    /// The modules of the crate root (`generated` holds them in a
+    /// standalone crate).
+    pub const ROOT_MODULES: &[&str] = &["runtime", "types", "api", "client", "generated"];
+    /// What the crate root re-exports from the runtime.
+    pub const RUNTIME_EXPORTS: &[&str] = &[
+        "ApiError",
+        "Credentials",
+        "DecodeError",
+        "Error",
+        "File",
+        "RequestOptions",
+        "Response",
+        "RetryPolicy",
+        "Timeouts",
+        "Update",
+    ];
+    /// What the crate root re-exports from the client module.
+    pub const CLIENT_EXPORTS: &[&str] = &["Client", "ClientBuilder", "Environment"];
+    /// The trait every client implements, re-exported at the crate root.
+    pub const API_TRAIT: &str = "Api";
+    /// `Client`'s own methods, beside one per operation.
+    pub const CLIENT_METHODS: &[&str] = &["builder", "base_url"];
+    /// `ClientBuilder`'s own methods, beside one per client header.
+    pub const CLIENT_BUILDER_METHODS: &[&str] = &[
+        "base_url",
+        "basic_auth",
+        "bearer_auth",
+        "credentials",
+        "basic_auth_from_env",
+        "retry_policy",
+        "timeouts",
+        "http_client",
+        "build",
+    ];
+    /// The variant of `Environment` that takes any URL.
+    pub const ENVIRONMENT_VARIANTS: &[&str] = &["Custom"];
+    /// The methods of the generic call builder (`runtime::Call`), beside
+    /// which each parameter gets a setter, and the request struct's own
+    /// fields (`options`) and the `api` argument of the call's `new`.
+    pub const CALL_METHODS: &[&str] = &[
         "options",
         "api",
         "new",
@@ -311,14 +363,55 @@ pub fn reserved_parameter_names(has_body: bool) -> BTreeSet<String> {
         "send_with_response",
         "into_future",
         "items",
-    ]
-    .into_iter()
-    .map(str::to_owned)
-    .collect();
-    if has_body {
-        names.insert("body".to_owned());
+    ];
+    /// The fallback variant of open enums and discriminated unions.
+    pub const UNKNOWN_VARIANT: &str = "Unknown";
+    /// The field that holds the properties an object has beyond its
+    /// declared ones.
+    pub const ADDITIONAL_FIELD: &str = "additional_properties";
+}
+
+/// One scope of names (a module, a type's methods, an enum's variants):
+/// each name in it is unique. Names are claimed in a fixed order, so the
+/// same spec always gets the same names.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    /// A scope whose `reserved` names belong to the crate itself.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace { taken: reserved.iter().map(|name| (*name).to_owned()).collect() }
     }
-    names
+
+    /// `desired`, or its first free numbered form (`types2`); says whether
+    /// it had to be renamed.
+    pub fn claim(&mut self, desired: &str) -> (String, bool) {
+        let name = unique(desired.to_owned(), &mut self.taken);
+        let renamed = name != desired;
+        (name, renamed)
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+/// The variant of a response enum for a success status: `Ok`, `Created`,
+/// `NoContent`, … and `Status299` for the others.
+pub fn status_variant(status: u16) -> String {
+    match status {
+        200 => "Ok".to_owned(),
+        201 => "Created".to_owned(),
+        202 => "Accepted".to_owned(),
+        203 => "NonAuthoritativeInformation".to_owned(),
+        204 => "NoContent".to_owned(),
+        205 => "ResetContent".to_owned(),
+        206 => "PartialContent".to_owned(),
+        207 => "MultiStatus".to_owned(),
+        other => format!("Status{other}"),
+    }
 }
 
 /// `name`, or `name2`, `name3`… — the first not in `taken`; records it.

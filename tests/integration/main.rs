@@ -13,6 +13,7 @@ mod errors;
 mod faults;
 mod fixtures;
 mod injection;
+mod names;
 mod fuzz_regressions;
 mod seeds;
 mod standalone;

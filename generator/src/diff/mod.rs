@@ -208,7 +208,7 @@ fn with_new_names(api: &Api, renamed: &BTreeMap<String, String>) -> Api {
         match &mut def.kind {
             TypeKind::Struct { fields, additional, flattened } => {
                 fields.iter_mut().for_each(|f| rename(&mut f.ty, renamed));
-                additional.iter_mut().for_each(|ty| rename(ty, renamed));
+                additional.iter_mut().for_each(|a| rename(&mut a.ty, renamed));
                 flattened.iter_mut().for_each(|f| rename(&mut f.ty, renamed));
             }
             TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| rename(&mut v.ty, renamed)),
@@ -295,13 +295,4 @@ fn presence(required: bool) -> &'static str {
 /// per optional field, except a field called `new`.
 fn has_setter(field: &Field, request: bool, update: bool) -> bool {
     request && !is_constructor_argument(field, update) && field.name != "new"
-}
-
-/// The field holding undeclared properties (as `emit::types` names it).
-fn additional_field_name(fields: &[Field]) -> String {
-    let mut name = "additional_properties".to_owned();
-    while fields.iter().any(|f| f.name == name) {
-        name.push('_');
-    }
-    name
 }

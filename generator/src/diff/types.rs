@@ -2,8 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{Changes, Kind, additional_field_name, field_type, has_setter, is_constructor_argument, match_by, presence, value_type};
-use crate::model::{Api, Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant};
+use super::{Changes, Kind, field_type, has_setter, is_constructor_argument, match_by, presence, value_type};
+use crate::model::{Additional, Api, Field, Flattened, TypeDef, TypeKind, UnionVariant};
 use crate::naming;
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
@@ -87,7 +87,10 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 );
             }
         }
-        (TypeKind::Union { variants: old_variants, discriminator: old_tag }, TypeKind::Union { variants: new_variants, discriminator: new_tag }) => {
+        (
+            TypeKind::Union { variants: old_variants, discriminator: old_tag, .. },
+            TypeKind::Union { variants: new_variants, discriminator: new_tag, .. },
+        ) => {
             let open = "the enum is #[non_exhaustive], so `match`es on it already have a `_` arm";
             let matched = match_by(old_variants, new_variants, |v| v.name.clone());
             for added in matched.added {
@@ -172,7 +175,7 @@ fn structure(
     old: &TypeDef,
     new: &TypeDef,
     (old_fields, new_fields): (&[Field], &[Field]),
-    (old_additional, new_additional): (&Option<TypeRef>, &Option<TypeRef>),
+    (old_additional, new_additional): (&Option<Additional>, &Option<Additional>),
     out: &mut Changes,
 ) {
     let name = &new.name;
@@ -243,31 +246,30 @@ fn structure(
             format!("`{name}::new` takes its arguments in the new order"),
         );
     }
-    let (old_additional_name, additional_name) = (additional_field_name(old_fields), additional_field_name(new_fields));
     match (old_additional, new_additional) {
-        (None, Some(value)) => out.compatible(
+        (None, Some(added)) => out.compatible(
             item,
             Kind::Changed,
             "now allows properties beyond the declared ones".to_owned(),
-            format!("new field `{additional_name}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", value_type(value)),
+            format!("new field `{}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", added.name, value_type(&added.ty)),
         ),
-        (Some(_), None) => out.breaking(
+        (Some(removed), None) => out.breaking(
             item,
             Kind::Changed,
             "no longer allows properties beyond the declared ones".to_owned(),
-            format!("the field `{old_additional_name}` is gone"),
+            format!("the field `{}` is gone", removed.name),
         ),
-        (Some(before), Some(after)) if value_type(before) != value_type(after) => out.breaking(
+        (Some(before), Some(after)) if value_type(&before.ty) != value_type(&after.ty) => out.breaking(
             item,
             Kind::Changed,
-            format!("undeclared properties are now `{}` (were `{}`)", value_type(after), value_type(before)),
-            format!("`{name}.{additional_name}` changes type"),
+            format!("undeclared properties are now `{}` (were `{}`)", value_type(&after.ty), value_type(&before.ty)),
+            format!("`{name}.{}` changes type", after.name),
         ),
-        (Some(_), Some(_)) if old_additional_name != additional_name => out.breaking(
+        (Some(before), Some(after)) if before.name != after.name => out.breaking(
             item,
             Kind::Changed,
-            format!("undeclared properties are now held in `{additional_name}` (was `{old_additional_name}`)"),
-            format!("code naming `{name}.{old_additional_name}` no longer compiles"),
+            format!("undeclared properties are now held in `{}` (was `{}`)", after.name, before.name),
+            format!("code naming `{name}.{}` no longer compiles", before.name),
         ),
         _ => {}
     }

@@ -19,6 +19,7 @@ use quote::quote;
 
 use crate::config::Layout;
 use crate::model::{Api, TypeRef};
+use crate::naming::reserved;
 
 pub use crate_files::{DEPENDENCIES, FEATURES, cargo_toml, lib_rs};
 
@@ -94,6 +95,10 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
     let doc = inner_doc(&doc);
     let module_idents: Vec<Ident> = modules.iter().map(|m| ident(m)).collect();
     let header_constants: Vec<Ident> = api.client_headers.iter().filter_map(|h| h.constant.as_deref()).map(ident).collect();
+    // The crate's own names come from the lists the naming pass reserved.
+    let client_exports = reserved::CLIENT_EXPORTS.iter().map(|name| ident(name));
+    let runtime_exports = reserved::RUNTIME_EXPORTS.iter().map(|name| ident(name));
+    let api_trait = ident(reserved::API_TRAIT);
     quote! {
         #doc
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
@@ -103,9 +108,9 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
         mod client;
         #(pub mod #module_idents;)*
 
-        pub use api::Api;
-        pub use client::{Client, ClientBuilder, Environment #(, #header_constants)*};
-        pub use runtime::{ApiError, Credentials, DecodeError, Error, File, RequestOptions, Response, RetryPolicy, Timeouts, Update};
+        pub use api::#api_trait;
+        pub use client::{#(#client_exports,)* #(#header_constants),*};
+        pub use runtime::{#(#runtime_exports),*};
     }
 }
 

@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{Shape, additional_field_name, shape};
+use super::types::{Shape, shape};
 use super::{Context, Part, doc_lines, ident, rust_type};
 use crate::model::{
     Encoding, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
@@ -69,8 +69,8 @@ fn argument_value(param: &Param) -> TokenStream {
 /// when none has a body, or an enum over the statuses when they differ.
 /// `module` is the path to the operation's module from where the type is named.
 pub fn success_type(op: &Operation, module: &TokenStream) -> TokenStream {
-    if needs_response_enum(op) {
-        let name = response_enum_name(op);
+    if let Some(name) = &op.response_enum {
+        let name = ident(name);
         return quote!(#module #name);
     }
     match op.success_type() {
@@ -79,38 +79,12 @@ pub fn success_type(op: &Operation, module: &TokenStream) -> TokenStream {
     }
 }
 
-/// Success responses differ in their bodies (or some have none).
-fn needs_response_enum(op: &Operation) -> bool {
-    let mut types: Vec<Option<&TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
-    types.dedup();
-    types.len() > 1
-}
-
-fn response_enum_name(op: &Operation) -> proc_macro2::Ident {
-    ident(&format!("{}Response", op.builder))
-}
-
-fn status_variant(status: u16) -> proc_macro2::Ident {
-    let name = match status {
-        200 => "Ok".to_owned(),
-        201 => "Created".to_owned(),
-        202 => "Accepted".to_owned(),
-        203 => "NonAuthoritativeInformation".to_owned(),
-        204 => "NoContent".to_owned(),
-        205 => "ResetContent".to_owned(),
-        206 => "PartialContent".to_owned(),
-        207 => "MultiStatus".to_owned(),
-        other => format!("Status{other}"),
-    };
-    ident(&name)
-}
-
 /// The enum of a call whose success responses differ.
 fn response_enum(op: &Operation) -> TokenStream {
-    if !needs_response_enum(op) {
+    let Some(name) = &op.response_enum else {
         return TokenStream::new();
-    }
-    let name = response_enum_name(op);
+    };
+    let name = ident(name);
     let doc = doc_lines(&format!(
         "The successful answers of `{} {}`, by status.\n\n\
          `#[non_exhaustive]`: a status the spec documents later gets a variant of its own (until then it \
@@ -119,7 +93,7 @@ fn response_enum(op: &Operation) -> TokenStream {
         op.path.replace('`', "'")
     ));
     let variants = op.success.iter().map(|s| {
-        let variant = status_variant(s.status);
+        let variant = ident(&s.variant);
         let doc = doc_lines(&format!("`{}`: {}", s.status, s.description.trim().replace('\n', " ")));
         match &s.ty {
             Some(ty) => {
@@ -149,14 +123,14 @@ fn decode(op: &Operation) -> TokenStream {
         (Some(_), Encoding::Binary) => quote!(::std::result::Result::Ok(raw.bytes())),
         (Some(_), _) => quote!(raw.json()),
     };
-    if !needs_response_enum(op) {
+    let Some(name) = &op.response_enum else {
         let first = op.success.iter().find(|s| s.ty.is_some());
         return decode_one(first.and_then(|s| s.ty.as_ref()), first.map_or(Encoding::Json, |s| s.encoding));
-    }
-    let name = response_enum_name(op);
+    };
+    let name = ident(name);
     let arms = op.success.iter().map(|s| {
         let status = s.status;
-        let variant = status_variant(status);
+        let variant = ident(&s.variant);
         let decoded = decode_one(s.ty.as_ref(), s.encoding);
         let wrap = if s.ty.is_some() { quote!(#name::#variant) } else { quote!(|()| #name::#variant) };
         quote!(#status => #decoded.map(|response| response.map(#wrap)),)
@@ -174,7 +148,7 @@ fn decode(op: &Operation) -> TokenStream {
 }
 
 pub fn request_name(op: &Operation) -> proc_macro2::Ident {
-    ident(&format!("{}Request", op.builder))
+    ident(&op.request_struct)
 }
 
 fn operation_doc(op: &Operation) -> String {
@@ -581,7 +555,7 @@ fn part_kind<'a>(ctx: &Context<'a>, ty: &'a TypeRef, depth: usize) -> PartKind<'
         TypeRef::Bytes => PartKind::File,
         TypeRef::Array(item) if *resolved(ctx, item) == TypeRef::Bytes => PartKind::Files,
         TypeRef::Named(name) if depth < UNION_DEPTH => match find_type(ctx, name).map(|def| &def.kind) {
-            Some(TypeKind::Union { variants, discriminator })
+            Some(TypeKind::Union { variants, discriminator, .. })
                 if variants.iter().any(|v| !matches!(part_kind(ctx, &v.ty, depth + 1), PartKind::Text)) =>
             {
                 PartKind::Union { name, variants, open: discriminator.is_some(), depth }
@@ -666,9 +640,9 @@ fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: 
         let name = ident(&union.name);
         quote!(form.entries(&source.#name)?;)
     });
-    let additional = additional.as_ref().map(|ty| {
-        let name = additional_field_name(fields);
-        match part_kind(ctx, ty, 0) {
+    let additional = additional.as_ref().map(|additional| {
+        let name = ident(&additional.name);
+        match part_kind(ctx, &additional.ty, 0) {
             PartKind::Text => quote!(form.entries(&source.#name)?;),
             // Undeclared properties that hold files: a file part per entry.
             kind => {

@@ -37,9 +37,9 @@ fn type_def(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct { fields, additional, flattened } => {
             let field_tokens = fields.iter().map(|f| field(f, def.update));
-            let additional_field = additional.as_ref().map(|value| {
-                let name = additional_field_name(fields);
-                let value = value_rust_type(value);
+            let additional_field = additional.as_ref().map(|additional| {
+                let name = ident(&additional.name);
+                let value = value_rust_type(&additional.ty);
                 quote! {
                     /// Properties beyond the declared ones.
                     #[serde(flatten)]
@@ -56,8 +56,9 @@ fn type_def(def: &TypeDef) -> TokenStream {
                     pub #name: #ty,
                 }
             });
-            let constructor = constructor(def, fields, flattened, additional.is_some());
-            let debug = debug_impl(def, fields, flattened, additional.is_some());
+            let additional = additional.as_ref().map(|a| a.name.as_str());
+            let constructor = constructor(def, fields, flattened, additional);
+            let debug = debug_impl(def, fields, flattened, additional);
             let marker = ident(NON_EXHAUSTIVE_FIELD);
             quote! {
                 #doc
@@ -75,7 +76,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 #debug
             }
         }
-        TypeKind::Union { variants, discriminator } => union(def, &doc, variants, discriminator.as_deref()),
+        TypeKind::Union { variants, discriminator, fallback } => union(def, &doc, variants, discriminator.as_deref().zip(fallback.as_deref())),
         TypeKind::Enum { variants, fallback } => open_enum(def, &doc, variants, fallback),
         TypeKind::Alias { target } => {
             let target = value_rust_type(target);
@@ -187,24 +188,14 @@ fn field(field: &Field, update: bool) -> TokenStream {
     }
 }
 
-/// The name of the map holding undeclared properties, clear of the fields.
-pub(super) fn additional_field_name(fields: &[Field]) -> proc_macro2::Ident {
-    let mut name = "additional_properties".to_owned();
-    while fields.iter().any(|f| f.name == name) {
-        name.push('_');
-    }
-    ident(&name)
-}
-
 /// `Debug` as derived, but without the hidden marker field: the output
 /// ends in `..`, the way `#[non_exhaustive]` structs print.
-fn debug_impl(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
+fn debug_impl(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: Option<&str>) -> TokenStream {
     let name = ident(&def.name);
     let label = def.name.trim_start_matches("r#");
     let mut names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     names.extend(flattened.iter().map(|f| f.name.as_str()));
-    let additional_name = additional.then(|| additional_field_name(fields).to_string());
-    names.extend(additional_name.as_deref());
+    names.extend(additional);
     let entries = names.iter().map(|field| {
         let field_ident = ident(field);
         let field_label = field.trim_start_matches("r#");
@@ -224,7 +215,7 @@ fn debug_impl(def: &TypeDef, fields: &[Field], flattened: &[Flattened], addition
 /// `new` with the required fields, for every struct (its hidden marker
 /// field leaves no other way to build one outside the crate), and a setter
 /// per optional field for the types sent as request bodies.
-fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: bool) -> TokenStream {
+fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additional: Option<&str>) -> TokenStream {
     let name = ident(&def.name);
     let mut params = Vec::new();
     let mut inits = Vec::new();
@@ -283,13 +274,13 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
         params.push(quote!(#union_name: #ty));
         inits.push(if union.boxed { quote!(#union_name: ::std::boxed::Box::new(#union_name)) } else { quote!(#union_name) });
     }
-    if additional {
-        let name = additional_field_name(fields);
+    if let Some(name) = additional {
+        let name = ident(name);
         inits.push(quote!(#name: ::std::default::Default::default()));
     }
     let marker = ident(NON_EXHAUSTIVE_FIELD);
     inits.push(quote!(#marker: ::std::default::Default::default()));
-    let has_optional = additional || fields.iter().any(|f| matches!(shape(f, def.update), Shape::Optional | Shape::Update));
+    let has_optional = additional.is_some() || fields.iter().any(|f| matches!(shape(f, def.update), Shape::Optional | Shape::Update));
     let doc = if !has_optional {
         format!("A `{}` with its fields.", def.name)
     } else if def.request {
@@ -393,7 +384,7 @@ fn open_enum(def: &TypeDef, doc: &TokenStream, variants: &[Variant], fallback: &
 /// oneOf / anyOf as an enum. Without a discriminator serde tries each
 /// variant in turn; with one, the property's value picks the variant, and a
 /// value this client does not know is kept whole in `Unknown`.
-fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discriminator: Option<(&str, &str)>) -> TokenStream {
     let name = ident(&def.name);
     let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
     let types: Vec<TokenStream> = variants
@@ -403,7 +394,7 @@ fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discrimina
             if v.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
         })
         .collect();
-    let Some(property) = discriminator else {
+    let Some((property, fallback)) = discriminator else {
         return quote! {
             #doc
             #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -414,8 +405,7 @@ fn union(def: &TypeDef, doc: &TokenStream, variants: &[UnionVariant], discrimina
             }
         };
     };
-    let mut taken: std::collections::BTreeSet<String> = variants.iter().map(|v| v.name.clone()).collect();
-    let fallback = ident(&crate::naming::unique("Unknown".to_owned(), &mut taken));
+    let fallback = ident(fallback);
     let arms = variants.iter().zip(&names).map(|(variant, variant_name)| {
         let tags = &variant.tags;
         let wrap = if variant.boxed { quote!(|v| Self::#variant_name(::std::boxed::Box::new(v))) } else { quote!(Self::#variant_name) };

@@ -54,7 +54,7 @@ pub fn settle_bytes(types: &mut BTreeMap<String, TypeDef>, multipart_bodies: &[S
         match &mut def.kind {
             TypeKind::Struct { fields, additional, flattened } => {
                 fields.iter_mut().for_each(|f| text_for_bytes(&mut f.ty));
-                additional.iter_mut().for_each(text_for_bytes);
+                additional.iter_mut().for_each(|a| text_for_bytes(&mut a.ty));
                 flattened.iter_mut().for_each(|f| text_for_bytes(&mut f.ty));
             }
             TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| text_for_bytes(&mut v.ty)),

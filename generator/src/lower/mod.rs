@@ -53,7 +53,9 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         held.push(auth.header.to_ascii_lowercase());
     }
 
-    let names = operation_names(config, &spec_operations, merged)?;
+    let mut notes = Vec::new();
+    let names = operation_names(config, &spec_operations, merged, &mut notes)?;
+    let modules = module_names(&spec_operations, merged, &mut notes);
     let used_parameters = std::cell::RefCell::new(BTreeSet::new());
     let mut operations = Vec::new();
     for (spec, name) in spec_operations.iter().zip(names) {
@@ -69,10 +71,12 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             used_parameters: &used_parameters,
         };
         let lowered = lower_operation(&input, &components, &mut schemas, origins)?;
-        let module = naming::module_name(spec.operation.tags.first().map_or("default", String::as_str));
+        let module = modules.get(first_tag(spec)).cloned().unwrap_or_else(|| naming::module_name(first_tag(spec)));
         operations.push(Operation {
             name,
             builder: builder.clone(),
+            request_struct: String::new(),
+            response_enum: None,
             module,
             operation_id: spec.operation.operation_id.clone(),
             method: input.method,
@@ -89,6 +93,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
+    name_module_items(&mut operations, &mut notes);
 
     let manifest = &config.manifest_name;
     if let Some(key) = config.field_types.keys().find(|k| !schemas.used_field_types.contains(*k)) {
@@ -121,6 +126,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         }
     }
     let mut warnings = type_names.notes;
+    warnings.append(&mut notes);
     warnings.extend(merged.notes.iter().cloned());
     warnings.append(&mut schemas.warnings);
     warnings.sort();
@@ -195,7 +201,7 @@ fn paginate(
 }
 
 fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
-    let mut taken = BTreeSet::new();
+    let mut taken: BTreeSet<String> = naming::reserved::ENVIRONMENT_VARIANTS.iter().map(|v| (*v).to_owned()).collect();
     servers
         .iter()
         .enumerate()
@@ -256,6 +262,8 @@ fn client_configuration(
 
     let mut auth = None;
     let mut headers = Vec::new();
+    let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
+    let mut constants = naming::Namespace::default();
     for (key, (count, spellings, data)) in &seen {
         if key == "authorization" {
             auth = Some(Auth { header: spelling(spellings) });
@@ -273,8 +281,8 @@ fn client_configuration(
             _ => None,
         });
         headers.push(ClientHeader {
-            method: naming::field_name(&wire_name),
-            constant: default.as_ref().map(|_| naming::constant_name(&wire_name)),
+            method: setters.claim(&naming::field_name(&wire_name)).0,
+            constant: default.as_ref().map(|_| constants.claim(&naming::constant_name(&wire_name)).0),
             default,
             description: data.as_ref().and_then(|d| d.description.clone()),
             wire_name,
@@ -286,7 +294,12 @@ fn client_configuration(
 /// A method name per operation, in the order given: the manifest's choice,
 /// else the REST shape of method and path; where two operations would share
 /// a name, each falls back to its operationId.
-fn operation_names(config: &Config, operations: &[SpecOperation<'_>], merged: &Merged<'_>) -> Result<Vec<String>> {
+fn operation_names(
+    config: &Config,
+    operations: &[SpecOperation<'_>],
+    merged: &Merged<'_>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<String>> {
     let mut used_overrides = BTreeSet::new();
     let mut candidates: Vec<(String, bool)> = operations
         .iter()
@@ -326,16 +339,84 @@ fn operation_names(config: &Config, operations: &[SpecOperation<'_>], merged: &M
         }
     }
 
-    let mut first_use: BTreeMap<&str, usize> = BTreeMap::new();
-    for (index, (name, _)) in candidates.iter().enumerate() {
-        if let Some(&first) = first_use.get(name.as_str()) {
-            let place = |i: usize| match operations.get(i) {
-                Some(op) => merged.origins.operation(op.path, op.method_key, ""),
-                None => crate::error::Location::file("<merged spec>"),
+    // The names still shared, and those the client's own methods have,
+    // are numbered: in the order of the names and then of the operations'
+    // places, so that the same spec always gets the same names.
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|&i| (candidates.get(i).map(|c| c.0.clone()), operations.get(i).map(|op| (op.path, op.method_key))));
+    let mut namespace = naming::Namespace::with_reserved(naming::reserved::CLIENT_METHODS);
+    for index in order {
+        let (Some((name, _)), Some(op)) = (candidates.get_mut(index), operations.get(index)) else { continue };
+        let (claimed, renamed) = namespace.claim(name);
+        if renamed {
+            let place = merged.origins.operation(op.path, op.method_key, "");
+            let reason = if naming::reserved::CLIENT_METHODS.contains(&name.as_str()) {
+                format!("`Client::{name}` is the client's own")
+            } else {
+                format!("another operation is `{name}`")
             };
-            return Err(Error::OperationNameCollision { rust_name: name.clone(), first: place(first), second: place(index) });
+            notes.push(format!("{place}: {} {} is named `{claimed}`: {reason}", op.method_key.to_uppercase(), op.path));
+            *name = claimed;
         }
-        first_use.insert(name, index);
     }
     Ok(candidates.into_iter().map(|(n, _)| n).collect())
+}
+
+/// The tag an operation is filed under: its first, or `default`.
+fn first_tag<'o>(op: &SpecOperation<'o>) -> &'o str {
+    op.operation.tags.first().map_or("default", String::as_str)
+}
+
+/// A module per tag, named in the crate root's namespace: clear of the
+/// crate's own modules (`types`, `client`, …) and of each other.
+fn module_names(operations: &[SpecOperation<'_>], merged: &Merged<'_>, notes: &mut Vec<String>) -> BTreeMap<String, String> {
+    let mut first_use: BTreeMap<(String, &str), &SpecOperation<'_>> = BTreeMap::new();
+    for op in operations {
+        let tag = first_tag(op);
+        first_use.entry((naming::module_name(tag), tag)).or_insert(op);
+    }
+    let mut namespace = naming::Namespace::with_reserved(naming::reserved::ROOT_MODULES);
+    let mut modules = BTreeMap::new();
+    for ((desired, tag), op) in first_use {
+        let (module, renamed) = namespace.claim(&desired);
+        if renamed {
+            let place = merged.origins.operation(op.path, op.method_key, "/tags/0");
+            let reason = if naming::reserved::ROOT_MODULES.contains(&desired.as_str()) {
+                "the crate has a module of that name".to_owned()
+            } else {
+                "another tag has that module name".to_owned()
+            };
+            notes.push(format!("{place}: tag {tag:?} is the module `{module}`, not `{desired}`: {reason}"));
+        }
+        modules.insert(tag.to_owned(), module);
+    }
+    modules
+}
+
+/// Names the items each operation declares in its tag's module: its
+/// builder, its request struct and, when its success bodies differ, its
+/// response enum. One namespace per module; builders first, so the names
+/// people call stay plain, then request structs, then response enums.
+fn name_module_items(operations: &mut [Operation], notes: &mut Vec<String>) {
+    let mut namespaces: BTreeMap<String, naming::Namespace> = BTreeMap::new();
+    let mut claim = |module: &str, desired: String, what: &str, operation: &str, notes: &mut Vec<String>| {
+        let (name, renamed) = namespaces.entry(module.to_owned()).or_default().claim(&desired);
+        if renamed {
+            notes.push(format!("the {what} of `{operation}` is `{module}::{name}`: `{desired}` is taken in that module"));
+        }
+        name
+    };
+    for op in operations.iter_mut() {
+        op.builder = claim(&op.module, op.builder.clone(), "builder", &op.name, notes);
+    }
+    for op in operations.iter_mut() {
+        op.request_struct = claim(&op.module, format!("{}Request", op.builder), "request struct", &op.name, notes);
+    }
+    for op in operations.iter_mut() {
+        let mut bodies: Vec<Option<&crate::model::TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
+        bodies.dedup();
+        if bodies.len() > 1 {
+            op.response_enum = Some(claim(&op.module, format!("{}Response", op.builder), "response enum", &op.name, notes));
+        }
+    }
 }

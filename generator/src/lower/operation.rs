@@ -172,7 +172,13 @@ pub fn lower_operation(
                     }
                     None => (None, Encoding::Json),
                 };
-                success.push(SuccessResponse { status: *code, description: response.description.clone(), ty, encoding });
+                success.push(SuccessResponse {
+                    status: *code,
+                    variant: naming::status_variant(*code),
+                    description: response.description.clone(),
+                    ty,
+                    encoding,
+                });
             }
             _ => errors.push(ErrorResponse { status: status_text, description: response.description.clone() }),
         }

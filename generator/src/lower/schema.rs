@@ -15,7 +15,7 @@ mod all_of;
 use crate::config::FieldType;
 use crate::error::{Error, Result};
 use crate::merge::Origins;
-use crate::model::{Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::{Additional, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming;
 
 use crate::refs::SCHEMA_PREFIX;
@@ -382,7 +382,8 @@ impl<'a> SchemaLowerer<'a> {
             }
             Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
             _ => None,
-        };
+        }
+        .map(|ty| Additional { name: additional_field_name(&fields), ty });
         if fields.is_empty() {
             return Ok(TypeKind::Alias { target: self.map_type(object.additional_properties.as_ref(), name, place)? });
         }
@@ -463,7 +464,8 @@ impl<'a> SchemaLowerer<'a> {
         let property = discriminator
             .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
             .map(|d| d.property_name.clone());
-        Ok(TypeKind::Union { variants, discriminator: property })
+        let fallback = property.is_some().then(|| naming::unique(naming::reserved::UNKNOWN_VARIANT.to_owned(), &mut taken));
+        Ok(TypeKind::Union { variants, discriminator: property, fallback })
     }
 
     /// The type the manifest chose for the string field `schema.field`
@@ -544,6 +546,13 @@ impl<'a> SchemaLowerer<'a> {
     }
 }
 
+/// The name of the map holding an object's undeclared properties, clear of
+/// its declared fields.
+pub(crate) fn additional_field_name(fields: &[Field]) -> String {
+    let mut taken: BTreeSet<String> = fields.iter().map(|f| f.name.clone()).collect();
+    naming::unique(naming::reserved::ADDITIONAL_FIELD.to_owned(), &mut taken)
+}
+
 /// An allOf member without a constraint (`{}`, or documentation only): it
 /// adds nothing to the object the allOf makes.
 fn adds_nothing(schema: &Schema) -> bool {
@@ -619,7 +628,7 @@ fn enum_kind(values: &[&str]) -> TypeKind {
         .filter(|v| seen.insert(**v))
         .map(|v| Variant { name: naming::unique(naming::type_name(v), &mut taken), wire_name: (*v).to_owned() })
         .collect();
-    let fallback = naming::unique("Unknown".to_owned(), &mut taken);
+    let fallback = naming::unique(naming::reserved::UNKNOWN_VARIANT.to_owned(), &mut taken);
     TypeKind::Enum { variants, fallback }
 }
 

@@ -1,0 +1,188 @@
+//! One namespace per scope: whatever names a spec uses, every scope of the
+//! generated crate declares each name once, and never one the crate
+//! declares itself. Checked on the model, so no compiling is needed.
+
+use std::collections::BTreeSet;
+
+use generator::model::{Api, TypeKind};
+use generator::naming::reserved;
+use generator::{Config, SpecInput};
+
+use crate::support::{construct_fixtures, root};
+
+/// Every namespace problem of `api`, as text; empty when there is none.
+pub fn namespace_problems(api: &Api) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut scope = |what: String, reserved_names: &[&str], names: Vec<&str>| {
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for name in names {
+            if reserved_names.contains(&name) {
+                problems.push(format!("{what}: `{name}` is one of the crate's own names"));
+            }
+            if !seen.insert(name) {
+                problems.push(format!("{what}: `{name}` is declared twice"));
+            }
+        }
+    };
+
+    let mut modules: Vec<&str> = api.operations.iter().map(|o| o.module.as_str()).collect();
+    modules.sort_unstable();
+    modules.dedup();
+    scope("crate root modules".into(), reserved::ROOT_MODULES, modules.clone());
+    scope("Client methods".into(), reserved::CLIENT_METHODS, api.operations.iter().map(|o| o.name.as_str()).collect());
+    for module in &modules {
+        let in_module = api.operations.iter().filter(|o| o.module == *module);
+        let items = in_module.flat_map(|o| [Some(o.builder.as_str()), Some(o.request_struct.as_str()), o.response_enum.as_deref()].into_iter().flatten());
+        scope(format!("module {module}"), &[], items.collect());
+    }
+    for op in &api.operations {
+        let variants = op.response_enum.as_ref().map(|_| op.success.iter().map(|s| s.variant.as_str()).chain(["Other"]).collect());
+        scope(format!("{}'s response enum", op.name), &[], variants.unwrap_or_default());
+        let mut params: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
+        if op.body.is_some() {
+            params.push("body");
+        }
+        scope(format!("{}'s parameters", op.name), reserved::CALL_METHODS, params);
+    }
+    scope("types".into(), &[], api.types.iter().map(|t| t.name.as_str()).collect());
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct { fields, additional, flattened } => {
+                let names = fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .chain(flattened.iter().map(|f| f.name.as_str()))
+                    .chain(additional.iter().map(|a| a.name.as_str()))
+                    .collect();
+                scope(format!("fields of {}", def.name), &["__non_exhaustive"], names);
+            }
+            TypeKind::Union { variants, fallback, .. } => {
+                let names = variants.iter().map(|v| v.name.as_str()).chain(fallback.as_deref()).collect();
+                scope(format!("variants of {}", def.name), &[], names);
+            }
+            TypeKind::Enum { variants, fallback } => {
+                let names = variants.iter().map(|v| v.name.as_str()).chain([fallback.as_str()]).collect();
+                scope(format!("variants of {}", def.name), &[], names);
+            }
+            TypeKind::Alias { .. } => {}
+        }
+    }
+    scope("Environment variants".into(), reserved::ENVIRONMENT_VARIANTS, api.servers.iter().map(|s| s.variant.as_str()).collect());
+    scope("ClientBuilder methods".into(), reserved::CLIENT_BUILDER_METHODS, api.client_headers.iter().map(|h| h.method.as_str()).collect());
+    scope("client constants".into(), &[], api.client_headers.iter().filter_map(|h| h.constant.as_deref()).collect());
+    problems
+}
+
+#[test]
+fn every_construct_and_the_checked_in_client_have_unique_names_in_every_scope() {
+    let mut problems = Vec::new();
+    for (stem, input) in construct_fixtures() {
+        let model = generator::model(&Config::new("fixture"), &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        problems.extend(namespace_problems(&model).into_iter().map(|p| format!("{stem}: {p}")));
+    }
+    let (config, inputs) = crate::support::vendored();
+    let model = generator::model(&config, &inputs).unwrap_or_else(|e| panic!("specs/: {e}"));
+    problems.extend(namespace_problems(&model).into_iter().map(|p| format!("specs/: {p}")));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_corpus_specs_have_unique_names_in_every_scope() {
+    let dir = root().join("..").join("shared").join("corpus");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        eprintln!("skipped: no corpus at {}", dir.display());
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).filter(|p| p.is_file()).collect();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"));
+    paths.sort();
+    let mut problems = Vec::new();
+    for path in &paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("spec").to_owned();
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let input = SpecInput { name: name.clone(), version: None, text };
+        let model = generator::model(&Config::new("corpus"), &[input]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        problems.extend(namespace_problems(&model).into_iter().map(|p| format!("{name}: {p}")));
+    }
+    assert!(paths.len() >= 5, "expected the corpus specs in {}", dir.display());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+fn spec(paths: &str) -> SpecInput {
+    let text = format!("openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n{paths}");
+    SpecInput { name: "names.yaml".to_owned(), version: None, text }
+}
+
+#[test]
+fn operations_named_like_the_clients_own_methods_are_renamed_and_reported() {
+    let input = spec(
+        "  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok}}\n",
+    );
+    let config = Config::new("names").operation_name("a", "builder").operation_name("b", "base_url");
+    let model = generator::model(&config, &[input]).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(names, ["base_url2", "builder2"]);
+    let reported: Vec<&String> = model.warnings.iter().filter(|w| w.contains("is the client's own")).collect();
+    assert_eq!(reported.len(), 2, "{:#?}", model.warnings);
+    assert!(reported.iter().any(|w| w.starts_with("names.yaml:") && w.contains("GET /a is named `builder2`: `Client::builder`")), "{reported:#?}");
+}
+
+#[test]
+fn tags_named_like_the_crates_modules_get_modules_of_their_own() {
+    let input = spec(
+        "  /a:\n    get:\n      tags: [Types]\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      tags: [types]\n      responses: {'200': {description: ok}}\n  /c:\n    get:\n      tags: [Client]\n      responses: {'200': {description: ok}}\n",
+    );
+    let output = generator::generate(&Config::new("names").layout(generator::Layout::Crate), &[input]).unwrap_or_else(|e| panic!("{e}"));
+    let modules: BTreeSet<&str> = output.model.operations.iter().map(|o| o.module.as_str()).collect();
+    assert_eq!(modules, BTreeSet::from(["client2", "types2", "types3"]));
+    // The crate's own files are still the crate's.
+    let types = output.files.get("src/generated/types.rs").map(String::as_str).unwrap_or_default();
+    assert!(!types.contains("impl super::Client"), "types.rs holds operations:\n{types}");
+    for module in ["client2", "types2", "types3"] {
+        assert!(output.files.contains_key(&format!("src/generated/{module}.rs")), "no {module}.rs");
+    }
+    let declared = output.files.get("src/generated/mod.rs").map(String::as_str).unwrap_or_default();
+    for module in ["runtime", "types", "api", "client", "client2", "types2", "types3"] {
+        assert_eq!(declared.matches(&format!("mod {module};")).count(), 1, "mod {module} in:\n{declared}");
+    }
+}
+
+/// The reserved lists are the crate's real names: each re-export exists
+/// in the runtime, and each method of the call builder, the client and its
+/// builder is in its list, so a name the runtime adds cannot be missed.
+#[test]
+fn the_reserved_names_match_what_the_runtime_and_client_declare() {
+    let runtime_dir = root().join("generator").join("runtime");
+    let runtime: String = std::fs::read_dir(&runtime_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", runtime_dir.display()))
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    for name in reserved::RUNTIME_EXPORTS {
+        let declared = ["struct", "enum", "type", "trait"].iter().any(|kind| runtime.contains(&format!("pub {kind} {name}")));
+        assert!(declared, "the runtime declares no `{name}`");
+    }
+    let call = std::fs::read_to_string(runtime_dir.join("call.rs")).unwrap_or_default();
+    for method in public_fns(&call) {
+        assert!(reserved::CALL_METHODS.contains(&method.as_str()), "runtime::Call::{method} is missing from reserved::CALL_METHODS");
+    }
+    let client = std::fs::read_to_string(root().join("generated-client/src/generated/client.rs")).unwrap_or_default();
+    let (client_impl, builder_impl) = client.split_once("pub struct ClientBuilder").unwrap_or((&client, ""));
+    for method in public_fns(client_impl) {
+        assert!(reserved::CLIENT_METHODS.contains(&method.as_str()), "Client::{method} is missing from reserved::CLIENT_METHODS");
+    }
+    // `sequence_version` is the invoice API's client header.
+    for method in public_fns(builder_impl).into_iter().filter(|m| m != "sequence_version") {
+        assert!(reserved::CLIENT_BUILDER_METHODS.contains(&method.as_str()), "ClientBuilder::{method} is missing from reserved::CLIENT_BUILDER_METHODS");
+    }
+}
+
+/// The public methods in `source` (indented: inside an `impl`).
+fn public_fns(source: &str) -> Vec<String> {
+    source
+        .split("\n    pub fn ")
+        .skip(1)
+        .filter_map(|rest| rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next())
+        .map(str::to_owned)
+        .collect()
+}
