@@ -247,6 +247,41 @@ pub enum TypeRef {
     Json,
 }
 
+impl TypeRef {
+    /// The Rust type, as the generated code spells it without paths.
+    pub fn rust_type(&self) -> String {
+        match self {
+            TypeRef::Named(name) => name.clone(),
+            TypeRef::String => "String".to_owned(),
+            TypeRef::Bytes => "Bytes".to_owned(),
+            TypeRef::Decimal => "Decimal".to_owned(),
+            TypeRef::Date => "NaiveDate".to_owned(),
+            TypeRef::DateTime => "DateTime<FixedOffset>".to_owned(),
+            TypeRef::Integer { bits: 32, signed: true } => "i32".to_owned(),
+            TypeRef::Integer { bits: 32, signed: false } => "u32".to_owned(),
+            TypeRef::Integer { signed: false, .. } => "u64".to_owned(),
+            TypeRef::Integer { .. } => "i64".to_owned(),
+            TypeRef::Float { bits: 32 } => "f32".to_owned(),
+            TypeRef::Float { .. } => "f64".to_owned(),
+            TypeRef::Boolean => "bool".to_owned(),
+            TypeRef::Array(item) => format!("Vec<{}>", item.rust_type()),
+            TypeRef::Map(value) => format!("BTreeMap<String, {}>", value.rust_type()),
+            TypeRef::Json => "serde_json::Value".to_owned(),
+        }
+    }
+
+    /// The Rust type of a value inside a generated type: raw bytes there
+    /// are a file part of a multipart body, a `File`.
+    pub fn value_type(&self) -> String {
+        match self {
+            TypeRef::Bytes => "File".to_owned(),
+            TypeRef::Array(item) => format!("Vec<{}>", item.value_type()),
+            TypeRef::Map(value) => format!("BTreeMap<String, {}>", value.value_type()),
+            other => other.rust_type(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TypeDef {
     pub name: String,
@@ -300,6 +335,44 @@ pub struct Field {
     /// The server's default, as JSON text, for the docs.
     pub default: Option<String>,
     pub deprecated: bool,
+    /// How the field is declared and built.
+    pub shape: FieldShape,
+    /// The method that sets the field on a request body, when it has one.
+    pub setter: Option<String>,
+}
+
+/// How a struct field is declared, and how `new` treats it.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum FieldShape {
+    /// Required, not nullable: `T`, an argument of `new`.
+    Plain,
+    /// Required and nullable: `Option<T>`, an argument of `new`.
+    Nullable,
+    /// Optional: `Option<T>`, left out when `None`; not in `new`.
+    Optional,
+    /// Optional in a PUT or PATCH body: `Update<T>` (unchanged, cleared or
+    /// set); not in `new`.
+    Update,
+}
+
+impl FieldShape {
+    /// Whether `new` takes the field as an argument.
+    pub fn in_constructor(self) -> bool {
+        matches!(self, FieldShape::Plain | FieldShape::Nullable)
+    }
+}
+
+impl Field {
+    /// The field's Rust type as the generated code declares it, without
+    /// paths: `Option<Vec<LineItem>>`.
+    pub fn declared_type(&self) -> String {
+        let value = if self.boxed { format!("Box<{}>", self.ty.value_type()) } else { self.ty.value_type() };
+        match self.shape {
+            FieldShape::Plain => value,
+            FieldShape::Nullable | FieldShape::Optional => format!("Option<{value}>"),
+            FieldShape::Update => format!("Update<{value}>"),
+        }
+    }
 }
 
 /// The properties an object has beyond its declared ones: the Rust field

@@ -21,6 +21,11 @@
 //!   parameter is a new setter, compatible; a required one is a new argument.
 //!
 //! Descriptions, summaries and examples are documentation: not reported.
+//!
+//! The shapes come from the model, never from a copy of `emit`'s rules:
+//! each field's declaration and setter, the request struct, the response
+//! enum and its variants, the fallback variants and the map field are all
+//! decided by `lower`.
 
 mod client;
 mod operations;
@@ -30,7 +35,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Api, Field, TypeKind, TypeRef};
+use crate::model::{Api, TypeKind, TypeRef};
 
 /// Whether code using the crate has to change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -219,80 +224,6 @@ fn with_new_names(api: &Api, renamed: &BTreeMap<String, String>) -> Api {
     api
 }
 
-// Rust types, as the generated code declares them.
-
-/// The Rust type a `TypeRef` becomes, as the generated code spells it
-/// (without the absolute paths).
-fn rust_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(name) => name.clone(),
-        TypeRef::String => "String".to_owned(),
-        TypeRef::Bytes => "Bytes".to_owned(),
-        TypeRef::Decimal => "Decimal".to_owned(),
-        TypeRef::Date => "NaiveDate".to_owned(),
-        TypeRef::DateTime => "DateTime<FixedOffset>".to_owned(),
-        TypeRef::Integer { bits: 32, signed: true } => "i32".to_owned(),
-        TypeRef::Integer { bits: 32, signed: false } => "u32".to_owned(),
-        TypeRef::Integer { signed: false, .. } => "u64".to_owned(),
-        TypeRef::Integer { .. } => "i64".to_owned(),
-        TypeRef::Float { bits: 32 } => "f32".to_owned(),
-        TypeRef::Float { .. } => "f64".to_owned(),
-        TypeRef::Boolean => "bool".to_owned(),
-        TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", rust_type(value)),
-        TypeRef::Json => "serde_json::Value".to_owned(),
-    }
-}
-
-/// How a struct field is declared (as `emit::types` declares it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    Plain,
-    Nullable,
-    Optional,
-    Update,
-}
-
-fn shape(field: &Field, update: bool) -> Shape {
-    match (field.required, field.nullable) {
-        (true, false) => Shape::Plain,
-        (true, true) => Shape::Nullable,
-        (false, _) if update => Shape::Update,
-        (false, _) => Shape::Optional,
-    }
-}
-
-/// The Rust type of a value inside a type (as `emit::types` declares it):
-/// raw bytes there are a file part of a multipart body, a `File`.
-fn value_type(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Bytes => "File".to_owned(),
-        TypeRef::Array(item) => format!("Vec<{}>", value_type(item)),
-        TypeRef::Map(value) => format!("BTreeMap<String, {}>", value_type(value)),
-        other => rust_type(other),
-    }
-}
-
-fn field_type(field: &Field, update: bool) -> String {
-    let value = if field.boxed { format!("Box<{}>", value_type(&field.ty)) } else { value_type(&field.ty) };
-    match shape(field, update) {
-        Shape::Plain => value,
-        Shape::Nullable | Shape::Optional => format!("Option<{value}>"),
-        Shape::Update => format!("Update<{value}>"),
-    }
-}
-
-/// Whether a struct's `new` takes the field as an argument.
-fn is_constructor_argument(field: &Field, update: bool) -> bool {
-    matches!(shape(field, update), Shape::Plain | Shape::Nullable)
-}
-
 fn presence(required: bool) -> &'static str {
     if required { "required" } else { "optional" }
-}
-
-/// Whether a struct has a setter for the field: request bodies have one
-/// per optional field, except a field called `new`.
-fn has_setter(field: &Field, request: bool, update: bool) -> bool {
-    request && !is_constructor_argument(field, update) && field.name != "new"
 }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Changes, Kind, match_by, presence, renames, rust_type};
+use super::{Changes, Kind, match_by, presence, renames};
 use crate::model::{Api, Operation, Param, ParamLocation, TypeRef};
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
@@ -75,7 +75,7 @@ fn location(location: ParamLocation) -> &'static str {
 }
 
 fn parameters(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
-    let request = format!("{}Request", new.builder);
+    let request = new.request_struct.clone();
     let matched = match_by(&old.params, &new.params, |p| p.name.clone());
     for removed in matched.removed {
         out.breaking(
@@ -90,7 +90,7 @@ fn parameters(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
         );
     }
     for added in matched.added {
-        let change = format!("{} {} parameter `{}` (`{}`) added", presence(added.required), location(added.location), added.wire_name, rust_type(&added.ty));
+        let change = format!("{} {} parameter `{}` (`{}`) added", presence(added.required), location(added.location), added.wire_name, added.ty.rust_type());
         if added.required {
             out.breaking(item, Kind::Added, change, format!("`Client::{}` and `{}::new` take a new argument `{}`", new.name, new.builder, added.name));
         } else {
@@ -109,7 +109,7 @@ fn parameters(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
 
 fn parameter(item: &str, request: &str, old: &Param, new: &Param, out: &mut Changes) {
     let wire = &new.wire_name;
-    let (old_ty, new_ty) = (rust_type(&old.ty), rust_type(&new.ty));
+    let (old_ty, new_ty) = (old.ty.rust_type(), new.ty.rust_type());
     if old.required != new.required || old_ty != new_ty {
         let mut what = Vec::new();
         if old.required != new.required {
@@ -156,23 +156,23 @@ fn body(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
         (None, Some(added)) if added.required => out.breaking(
             item,
             Kind::Added,
-            format!("required request body (`{}`) added", rust_type(&added.ty)),
+            format!("required request body (`{}`) added", added.ty.rust_type()),
             format!("`Client::{}` and `{}::new` take a new argument `body`", new.name, new.builder),
         ),
         (None, Some(added)) => out.compatible(
             item,
             Kind::Added,
-            format!("optional request body (`{}`) added", rust_type(&added.ty)),
+            format!("optional request body (`{}`) added", added.ty.rust_type()),
             format!("new setter `{0}::body` and field `{0}Request.body` (the struct is #[non_exhaustive]); existing calls keep compiling", new.builder),
         ),
         (Some(removed), None) => out.breaking(
             item,
             Kind::Removed,
-            format!("request body (`{}`) removed", rust_type(&removed.ty)),
+            format!("request body (`{}`) removed", removed.ty.rust_type()),
             format!("`Client::{}` takes no body; `{}Request.body` is gone", new.name, new.builder),
         ),
         (Some(before), Some(after)) => {
-            let (old_ty, new_ty) = (rust_type(&before.ty), rust_type(&after.ty));
+            let (old_ty, new_ty) = (before.ty.rust_type(), after.ty.rust_type());
             if old_ty != new_ty || before.required != after.required {
                 let mut what = Vec::new();
                 if before.required != after.required {
@@ -209,12 +209,10 @@ enum Returns {
 }
 
 fn returns(op: &Operation) -> Returns {
-    let mut bodies: Vec<Option<&TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
-    bodies.dedup();
-    if bodies.len() > 1 {
-        return Returns::ByStatus(op.success.iter().map(|s| (s.status, s.ty.as_ref().map(rust_type))).collect());
+    if op.response_enum.is_some() {
+        return Returns::ByStatus(op.success.iter().map(|s| (s.status, s.ty.as_ref().map(TypeRef::rust_type))).collect());
     }
-    Returns::One(op.success_type().map_or_else(|| "()".to_owned(), rust_type))
+    Returns::One(op.success_type().map_or_else(|| "()".to_owned(), TypeRef::rust_type))
 }
 
 fn describe(returns: &Returns, op: &Operation) -> String {
@@ -231,7 +229,7 @@ fn responses(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
     let list = |statuses: Vec<&u16>| statuses.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ");
     match (&old_returns, &new_returns) {
         (Returns::ByStatus(before), Returns::ByStatus(after)) => {
-            let enum_name = format!("{}Response", new.builder);
+            let enum_name = new.response_enum.clone().unwrap_or_default();
             for (status, body) in after {
                 match before.get(status) {
                     None => out.compatible(
@@ -314,10 +312,10 @@ fn pagination(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
             "no longer a paginated list".to_owned(),
             format!("`{}::items` is gone", new.builder),
         ),
-        (Some(before), Some(after)) if rust_type(&before.item_type) != rust_type(&after.item_type) => out.breaking(
+        (Some(before), Some(after)) if before.item_type.rust_type() != after.item_type.rust_type() => out.breaking(
             item,
             Kind::Changed,
-            format!("items of the list are now `{}` (were `{}`)", rust_type(&after.item_type), rust_type(&before.item_type)),
+            format!("items of the list are now `{}` (were `{}`)", after.item_type.rust_type(), before.item_type.rust_type()),
             format!("`{}::items` streams another type", new.builder),
         ),
         _ => {}

@@ -1,10 +1,7 @@
 //! Types: structs and their fields, enums of values, unions and aliases.
 
-use std::collections::BTreeSet;
-
-use super::{Changes, Kind, field_type, has_setter, is_constructor_argument, match_by, presence, value_type};
-use crate::model::{Additional, Api, Field, Flattened, TypeDef, TypeKind, UnionVariant};
-use crate::naming;
+use super::{Changes, Kind, match_by, presence};
+use crate::model::{Additional, Api, Field, Flattened, TypeDef, TypeKind};
 
 pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
     let matched = match_by(&old.types, &new.types, |t| t.name.clone());
@@ -88,8 +85,8 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
             }
         }
         (
-            TypeKind::Union { variants: old_variants, discriminator: old_tag, .. },
-            TypeKind::Union { variants: new_variants, discriminator: new_tag, .. },
+            TypeKind::Union { variants: old_variants, discriminator: old_tag, fallback: old_fallback },
+            TypeKind::Union { variants: new_variants, discriminator: new_tag, fallback: new_fallback },
         ) => {
             let open = "the enum is #[non_exhaustive], so `match`es on it already have a `_` arm";
             let matched = match_by(old_variants, new_variants, |v| v.name.clone());
@@ -97,7 +94,7 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 out.compatible(
                     &item,
                     Kind::Added,
-                    format!("variant `{}` (`{}`) added", added.name, value_type(&added.ty)),
+                    format!("variant `{}` (`{}`) added", added.name, added.ty.value_type()),
                     format!("{open}; values of that kind now decode into `{}::{}`", new.name, added.name),
                 );
             }
@@ -110,11 +107,11 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                 );
             }
             for (before, after) in matched.both {
-                if value_type(&before.ty) != value_type(&after.ty) || before.boxed != after.boxed {
+                if before.ty.value_type() != after.ty.value_type() || before.boxed != after.boxed {
                     out.breaking(
                         &item,
                         Kind::Changed,
-                        format!("variant `{}` now holds `{}` (was `{}`)", after.name, value_type(&after.ty), value_type(&before.ty)),
+                        format!("variant `{}` now holds `{}` (was `{}`)", after.name, after.ty.value_type(), before.ty.value_type()),
                         format!("code building or matching `{}::{}` must use the new type", new.name, after.name),
                     );
                 } else if before.tags != after.tags {
@@ -131,13 +128,13 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     &item,
                     Kind::Changed,
                     format!("now chosen by the property `{tag}`"),
-                    format!("gains the variant `{}::{}` for unknown kinds; {open}", new.name, union_fallback(new_variants)),
+                    format!("gains the variant `{}::{}` for unknown kinds; {open}", new.name, new_fallback.as_deref().unwrap_or_default()),
                 ),
                 (Some(tag), None) => out.breaking(
                     &item,
                     Kind::Changed,
                     format!("no longer chosen by the property `{tag}`"),
-                    format!("loses its variant `{}::{}` for unknown kinds; code naming it no longer compiles", new.name, union_fallback(old_variants)),
+                    format!("loses its variant `{}::{}` for unknown kinds; code naming it no longer compiles", new.name, old_fallback.as_deref().unwrap_or_default()),
                 ),
                 (Some(before), Some(after)) if before != after => out.compatible(
                     &item,
@@ -145,20 +142,20 @@ fn type_def(old: &TypeDef, new: &TypeDef, out: &mut Changes) {
                     format!("now chosen by the property `{after}` (was `{before}`)"),
                     "only the JSON read and written changes".to_owned(),
                 ),
-                (Some(_), Some(_)) if union_fallback(old_variants) != union_fallback(new_variants) => out.breaking(
+                (Some(_), Some(_)) if old_fallback != new_fallback => out.breaking(
                     &item,
                     Kind::Changed,
-                    format!("the variant for unknown kinds is now `{}` (was `{}`)", union_fallback(new_variants), union_fallback(old_variants)),
-                    format!("code naming `{}::{}` no longer compiles", new.name, union_fallback(old_variants)),
+                    format!("the variant for unknown kinds is now `{}` (was `{}`)", new_fallback.as_deref().unwrap_or_default(), old_fallback.as_deref().unwrap_or_default()),
+                    format!("code naming `{}::{}` no longer compiles", new.name, old_fallback.as_deref().unwrap_or_default()),
                 ),
                 _ => {}
             }
         }
-        (TypeKind::Alias { target: before }, TypeKind::Alias { target: after }) if value_type(before) != value_type(after) => out.breaking(
+        (TypeKind::Alias { target: before }, TypeKind::Alias { target: after }) if before.value_type() != after.value_type() => out.breaking(
             &item,
             Kind::Changed,
-            format!("now `{}` (was `{}`)", value_type(after), value_type(before)),
-            format!("code using `{}` as `{}` no longer compiles", new.name, value_type(before)),
+            format!("now `{}` (was `{}`)", after.value_type(), before.value_type()),
+            format!("code using `{}` as `{}` no longer compiles", new.name, before.value_type()),
         ),
         (TypeKind::Alias { .. }, TypeKind::Alias { .. }) => {}
         (before, after) => out.breaking(
@@ -179,8 +176,8 @@ fn structure(
     out: &mut Changes,
 ) {
     let name = &new.name;
-    let old_setters = old_fields.iter().any(|f| has_setter(f, old.request, old.update));
-    let new_setters = new_fields.iter().any(|f| has_setter(f, new.request, new.update));
+    let old_setters = old_fields.iter().any(|f| f.setter.is_some());
+    let new_setters = new_fields.iter().any(|f| f.setter.is_some());
     match (old.request, new.request) {
         (false, true) if new_setters => out.compatible(
             item,
@@ -203,10 +200,10 @@ fn structure(
     };
     let matched = match_by(old_fields, new_fields, |f| f.name.clone());
     for added in &matched.added {
-        let change = format!("{} field `{}` added as `{}: {}`", presence(added.required), added.wire_name, added.name, field_type(added, new.update));
-        if is_constructor_argument(added, new.update) {
+        let change = format!("{} field `{}` added as `{}: {}`", presence(added.required), added.wire_name, added.name, added.declared_type());
+        if added.shape.in_constructor() {
             out.breaking(item, Kind::Added, change, format!("`{name}::new` takes a new argument `{}`", added.name));
-        } else if has_setter(added, new.request, new.update) {
+        } else if added.setter.is_some() {
             out.compatible(item, Kind::Added, change, format!("new setter `{name}::{}`; {keeps_compiling}", added.name));
         } else {
             out.compatible(item, Kind::Added, change, keeps_compiling.clone());
@@ -214,9 +211,9 @@ fn structure(
     }
     for removed in &matched.removed {
         let mut effect = format!("code reading or setting `{name}.{}` no longer compiles", removed.name);
-        if is_constructor_argument(removed, old.update) {
+        if removed.shape.in_constructor() {
             effect.push_str(&format!("; `{name}::new` loses the argument `{}`", removed.name));
-        } else if has_setter(removed, old.request, old.update) {
+        } else if removed.setter.is_some() {
             effect.push_str(&format!("; the setter `{name}::{}` is gone", removed.name));
         }
         out.breaking(item, Kind::Removed, format!("{} field `{}` removed", presence(removed.required), removed.wire_name), effect);
@@ -224,16 +221,16 @@ fn structure(
     for (before, after) in &matched.both {
         field(item, (old, new), before, after, out);
     }
-    let in_both = |fields: &[Field], other: &[Field], update: bool| -> Vec<String> {
+    let in_both = |fields: &[Field], other: &[Field]| -> Vec<String> {
         fields
             .iter()
-            .filter(|f| is_constructor_argument(f, update))
+            .filter(|f| f.shape.in_constructor())
             .filter(|f| other.iter().any(|o| o.name == f.name))
             .map(|f| f.name.clone())
             .collect()
     };
-    let old_order = in_both(old_fields, new_fields, old.update);
-    let new_order = in_both(new_fields, old_fields, new.update);
+    let old_order = in_both(old_fields, new_fields);
+    let new_order = in_both(new_fields, old_fields);
     let mut old_sorted = old_order.clone();
     let mut new_sorted = new_order.clone();
     old_sorted.sort();
@@ -251,7 +248,7 @@ fn structure(
             item,
             Kind::Changed,
             "now allows properties beyond the declared ones".to_owned(),
-            format!("new field `{}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", added.name, value_type(&added.ty)),
+            format!("new field `{}: BTreeMap<String, {}>`, empty in `{name}::new`; {keeps_compiling}", added.name, added.ty.value_type()),
         ),
         (Some(removed), None) => out.breaking(
             item,
@@ -259,10 +256,10 @@ fn structure(
             "no longer allows properties beyond the declared ones".to_owned(),
             format!("the field `{}` is gone", removed.name),
         ),
-        (Some(before), Some(after)) if value_type(&before.ty) != value_type(&after.ty) => out.breaking(
+        (Some(before), Some(after)) if before.ty.value_type() != after.ty.value_type() => out.breaking(
             item,
             Kind::Changed,
-            format!("undeclared properties are now `{}` (were `{}`)", value_type(&after.ty), value_type(&before.ty)),
+            format!("undeclared properties are now `{}` (were `{}`)", after.ty.value_type(), before.ty.value_type()),
             format!("`{name}.{}` changes type", after.name),
         ),
         (Some(before), Some(after)) if before.name != after.name => out.breaking(
@@ -278,13 +275,13 @@ fn structure(
 /// The unions a struct carries beside its fields: each one a public field
 /// and an argument of `new`.
 fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: &mut Changes) {
-    let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", value_type(&f.ty)) } else { value_type(&f.ty) };
+    let declared = |f: &Flattened| if f.boxed { format!("Box<{}>", f.ty.value_type()) } else { f.ty.value_type() };
     let matched = match_by(old, new, |f| f.name.clone());
     for added in matched.added {
         out.breaking(
             item,
             Kind::Added,
-            format!("now also one of `{}` (`allOf`), held in `{}`", value_type(&added.ty), added.name),
+            format!("now also one of `{}` (`allOf`), held in `{}`", added.ty.value_type(), added.name),
             format!("new field `{}: {}`; `{name}::new` takes a new argument `{}`", added.name, declared(added), added.name),
         );
     }
@@ -292,7 +289,7 @@ fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: 
         out.breaking(
             item,
             Kind::Removed,
-            format!("no longer also one of `{}` (`allOf`)", value_type(&removed.ty)),
+            format!("no longer also one of `{}` (`allOf`)", removed.ty.value_type()),
             format!("code reading or setting `{name}.{}` no longer compiles; `{name}::new` loses the argument `{}`", removed.name, removed.name),
         );
     }
@@ -300,23 +297,16 @@ fn flattened(item: &str, name: &str, old: &[Flattened], new: &[Flattened], out: 
         out.breaking(
             item,
             Kind::Changed,
-            format!("now also one of `{}` (was `{}`)", value_type(&after.ty), value_type(&before.ty)),
+            format!("now also one of `{}` (was `{}`)", after.ty.value_type(), before.ty.value_type()),
             format!("`{name}.{}` changes type from `{}` to `{}`", after.name, declared(before), declared(after)),
         );
     }
 }
 
-/// The variant of a discriminated union for kinds the client does not know
-/// (as `emit::types` names it).
-fn union_fallback(variants: &[UnionVariant]) -> String {
-    let mut taken: BTreeSet<String> = variants.iter().map(|v| v.name.clone()).collect();
-    naming::unique("Unknown".to_owned(), &mut taken)
-}
-
 fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new: &Field, out: &mut Changes) {
     let name = &new_def.name;
-    let (old_declared, new_declared) = (field_type(old, old_def.update), field_type(new, new_def.update));
-    let (old_ty, new_ty) = (value_type(&old.ty), value_type(&new.ty));
+    let (old_declared, new_declared) = (old.declared_type(), new.declared_type());
+    let (old_ty, new_ty) = (old.ty.value_type(), new.ty.value_type());
     let mut what = Vec::new();
     if old.required != new.required {
         what.push(format!("became {}", presence(new.required)));
@@ -333,12 +323,12 @@ fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new:
     if old_def.update != new_def.update && what.is_empty() {
         what.push(if new_def.update { format!("`{name}` is now the body of a PUT or PATCH") } else { format!("`{name}` is no longer the body of a PUT or PATCH") });
     }
-    let constructor = match (is_constructor_argument(old, old_def.update), is_constructor_argument(new, new_def.update)) {
-        (false, true) if has_setter(old, old_def.request, old_def.update) => {
+    let constructor = match (old.shape.in_constructor(), new.shape.in_constructor()) {
+        (false, true) if old.setter.is_some() => {
             Some(format!("`{name}::new` takes a new argument `{0}` and the setter `{name}::{0}` is gone", new.name))
         }
         (false, true) => Some(format!("`{name}::new` takes a new argument `{}`", new.name)),
-        (true, false) if has_setter(new, new_def.request, new_def.update) => {
+        (true, false) if new.setter.is_some() => {
             Some(format!("`{name}::new` loses the argument `{0}`, which the new setter `{name}::{0}` sets", new.name))
         }
         (true, false) => Some(format!("`{name}::new` loses the argument `{}`", new.name)),

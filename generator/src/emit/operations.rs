@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{Shape, shape};
+use crate::model::FieldShape as Shape;
 use super::{Context, Part, doc_lines, ident, rust_type};
 use crate::model::{
     Encoding, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
@@ -624,7 +624,7 @@ fn multipart_parts(ctx: &Context<'_>, body: &RequestBody, def: &TypeDef, value: 
         let wire = &field.wire_name;
         let wire = quote!(#wire);
         let encoding = body.part_encodings.get(&field.wire_name);
-        match shape(field, def.update) {
+        match field.shape {
             Shape::Plain => add_part(ctx, &kind, &wire, encoding, &quote!(&source.#name)),
             Shape::Nullable | Shape::Optional => {
                 let add = add_part(ctx, &kind, &wire, encoding, &quote!(value));

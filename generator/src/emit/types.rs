@@ -5,6 +5,7 @@ use quote::quote;
 
 use super::{Context, Part, doc_attrs, doc_lines, ident, inner_doc, rust_type};
 use crate::model::{Field, Flattened, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
+use crate::model::FieldShape as Shape;
 use crate::naming::NON_EXHAUSTIVE_FIELD;
 
 /// The module's attributes, then one part per type.
@@ -36,7 +37,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     match &def.kind {
         TypeKind::Struct { fields, additional, flattened } => {
-            let field_tokens = fields.iter().map(|f| field(f, def.update));
+            let field_tokens = fields.iter().map(field);
             let additional_field = additional.as_ref().map(|additional| {
                 let name = ident(&additional.name);
                 let value = value_rust_type(&additional.ty);
@@ -112,24 +113,6 @@ fn flattened_type(union: &Flattened) -> TokenStream {
     if union.boxed { quote!(::std::boxed::Box<#ty>) } else { ty }
 }
 
-/// How a field is declared: plain, `Option`, or `Update` in update bodies.
-#[derive(Clone, Copy, PartialEq)]
-pub(super) enum Shape {
-    Plain,
-    Nullable,
-    Optional,
-    Update,
-}
-
-pub(super) fn shape(field: &Field, update: bool) -> Shape {
-    match (field.required, field.nullable) {
-        (true, false) => Shape::Plain,
-        (true, true) => Shape::Nullable,
-        (false, _) if update => Shape::Update,
-        (false, _) => Shape::Optional,
-    }
-}
-
 /// The value type of a field, boxed where the type contains itself.
 fn value_type(field: &Field) -> TokenStream {
     let ty = value_rust_type(&field.ty);
@@ -145,7 +128,7 @@ fn declared_type(field: &Field, shape: Shape) -> TokenStream {
     }
 }
 
-fn field(field: &Field, update: bool) -> TokenStream {
+fn field(field: &Field) -> TokenStream {
     let mut description = field.description.clone();
     if let Some(default) = &field.default {
         let line = format!("Defaults to `{}` when not sent.", default.replace('`', "'"));
@@ -157,7 +140,7 @@ fn field(field: &Field, update: bool) -> TokenStream {
     let doc = doc_attrs(None, description.as_deref(), field.example.as_deref());
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&field.name);
-    let shape = shape(field, update);
+    let shape = field.shape;
     let ty = declared_type(field, shape);
 
     let mut serde = Vec::new();
@@ -222,7 +205,7 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
     let mut setters = Vec::new();
     for field in fields {
         let field_name = ident(&field.name);
-        let shape = shape(field, def.update);
+        let shape = field.shape;
         let value = value_type(field);
         let (param_ty, convert) = match (&field.ty, field.boxed) {
             (TypeRef::String, false) => (quote!(impl ::std::convert::Into<::std::string::String>), Some(quote!(#field_name.into()))),
@@ -246,9 +229,8 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
             }
             Shape::Optional | Shape::Update => {
                 inits.push(quote!(#field_name: ::std::default::Default::default()));
-                if field.name == "new" || !def.request {
-                    continue;
-                }
+                let Some(setter) = &field.setter else { continue };
+                let setter = ident(setter);
                 let wrapped = if shape == Shape::Update {
                     quote!(super::runtime::Update::Set(#convert))
                 } else {
@@ -260,7 +242,7 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
                 });
                 setters.push(quote! {
                     #doc
-                    pub fn #field_name(mut self, #field_name: #param_ty) -> Self {
+                    pub fn #setter(mut self, #field_name: #param_ty) -> Self {
                         self.#field_name = #wrapped;
                         self
                     }
@@ -280,7 +262,7 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
     }
     let marker = ident(NON_EXHAUSTIVE_FIELD);
     inits.push(quote!(#marker: ::std::default::Default::default()));
-    let has_optional = additional.is_some() || fields.iter().any(|f| matches!(shape(f, def.update), Shape::Optional | Shape::Update));
+    let has_optional = additional.is_some() || fields.iter().any(|f| matches!(f.shape, Shape::Optional | Shape::Update));
     let doc = if !has_optional {
         format!("A `{}` with its fields.", def.name)
     } else if def.request {

@@ -115,6 +115,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         .collect();
     binary::settle_bytes(&mut schemas.types, &multipart_bodies);
     mark_request_types(&operations, &mut schemas.types);
+    settle_fields(&mut schemas.types);
     if let Some(pagination) = &config.pagination {
         let mut matched = false;
         for operation in &mut operations {
@@ -152,6 +153,28 @@ fn mark_request_types(operations: &[Operation], types: &mut BTreeMap<String, cra
         if let Some(def) = types.get_mut(name) {
             def.request = true;
             def.update |= matches!(operation.method, Method::Put | Method::Patch);
+        }
+    }
+}
+
+/// Decides how each field is declared and whether it has a setter, now
+/// that it is known which types are sent, and with which method: required
+/// fields are arguments of `new`; optional ones of a request body get a
+/// setter named like the field, except one called `new`, which the
+/// constructor has.
+fn settle_fields(types: &mut BTreeMap<String, crate::model::TypeDef>) {
+    use crate::model::{FieldShape, TypeKind};
+    for def in types.values_mut() {
+        let TypeKind::Struct { fields, .. } = &mut def.kind else { continue };
+        for field in fields {
+            field.shape = match (field.required, field.nullable) {
+                (true, false) => FieldShape::Plain,
+                (true, true) => FieldShape::Nullable,
+                (false, _) if def.update => FieldShape::Update,
+                (false, _) => FieldShape::Optional,
+            };
+            let settable = def.request && !field.shape.in_constructor() && field.name != "new";
+            field.setter = settable.then(|| field.name.clone());
         }
     }
 }

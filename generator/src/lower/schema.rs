@@ -422,6 +422,9 @@ impl<'a> SchemaLowerer<'a> {
                 example,
                 default,
                 deprecated: data.is_some_and(|d| d.deprecated && inline),
+                // Settled once the type's use is known (`lower::settle_fields`).
+                shape: crate::model::FieldShape::Optional,
+                setter: None,
             });
         }
         Ok(fields)
