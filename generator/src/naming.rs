@@ -307,6 +307,7 @@ pub fn reserved_parameter_names(has_body: bool) -> BTreeSet<String> {
         "retry_policy",
         "attempt_timeout",
         "timeout",
+        "max_empty_pages",
         "send",
         "send_with_response",
         "into_future",

@@ -14,6 +14,7 @@ mod faults;
 mod fixtures;
 mod injection;
 mod fuzz_regressions;
+mod hostile;
 mod seeds;
 mod standalone;
 mod support;

@@ -105,7 +105,7 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
 
         pub use api::Api;
         pub use client::{Client, ClientBuilder, Environment #(, #header_constants)*};
-        pub use runtime::{ApiError, Credentials, DecodeError, Error, File, RequestOptions, Response, RetryPolicy, Timeouts, Update};
+        pub use runtime::{ApiError, Credentials, DecodeError, Error, File, RedirectPolicy, RequestOptions, Response, RetryPolicy, Timeouts, Update};
     }
 }
 
