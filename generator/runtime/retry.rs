@@ -7,11 +7,14 @@ use super::{Error, Method, StatusCode};
 /// How calls are retried: exponential backoff with jitter, a bounded number
 /// of retries, and the server's `Retry-After` honoured up to a cap.
 ///
-/// Retried are connection failures, timeouts and the statuses 408, 429, 502,
-/// 503 and 504, plus 500 for `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE`.
-/// A `POST` or `PATCH` is re-sent only when it never reached the server
-/// (the connection could not be made), unless
-/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+/// A connection that could not be made is retried for every method. For
+/// `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE` and `TRACE`, so are other
+/// transport errors (resets, attempt timeouts) and the statuses 408, 429,
+/// 500, 502, 503 and 504. A `POST` or `PATCH` is re-sent only when it never
+/// reached the server (the connection could not be made), unless
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set. A
+/// `Retry-After` longer than [`max_retry_after`](Self::max_retry_after), or
+/// too large to represent, ends the call with that answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
