@@ -18,7 +18,7 @@ pub struct RequestOptions {
     pub total_timeout: Option<Duration>,
     /// For `.items()` streams: empty pages in a row (each with a new cursor)
     /// followed before the stream ends with an error; `None` is the default,
-    /// [`DEFAULT_MAX_EMPTY_PAGES`](super::paginate::DEFAULT_MAX_EMPTY_PAGES).
+    /// [`DEFAULT_MAX_EMPTY_PAGES`](super::DEFAULT_MAX_EMPTY_PAGES).
     pub max_empty_pages: Option<usize>,
 }
 
