@@ -65,6 +65,14 @@ impl<'a, A, R: Operation<A>> Call<'a, A, R> {
         self
     }
 
+    /// For `.items()`: how many empty pages in a row, each with a new
+    /// cursor, are followed before the stream ends with
+    /// [`Error::InvalidResponse`] (default 10).
+    pub fn max_empty_pages(mut self, pages: usize) -> Self {
+        self.request.options().max_empty_pages = Some(pages);
+        self
+    }
+
     /// Sends the request and returns the decoded body.
     pub async fn send(self) -> Result<R::Output, Error> {
         self.send_with_response().await.map(Response::into_body)

@@ -1,8 +1,6 @@
 //! Per-field serde adapters for values whose wire form is a string: exact
 //! decimals and timestamps. Fields opt in with `#[serde(with = …)]`.
 
-use std::str::FromStr;
-
 use super::Update;
 
 /// A value sent as a string, read back exactly.
@@ -12,15 +10,32 @@ pub trait WireString: Sized {
 }
 
 impl WireString for rust_decimal::Decimal {
-    /// Keeps the scale: `"20000.10"` stays `"20000.10"`.
+    /// Keeps the scale: `"20000.10"` stays `"20000.10"`, and the sign of a
+    /// negative zero: `"-0.00"` stays `"-0.00"`.
     fn to_wire(&self) -> String {
         self.to_string()
     }
 
+    /// Only the plain form the API sends: an optional `-`, digits, and
+    /// optionally `.` and more digits (`"-1234.50"`). No `+`, exponent,
+    /// underscores, spaces, or missing digits on either side of the point
+    /// (`".5"`, `"1."`). A value with more digits than a `Decimal` holds
+    /// (28 or 29 significant digits) is an error, never rounded.
     fn from_wire(text: &str) -> Result<Self, String> {
-        rust_decimal::Decimal::from_str_exact(text)
-            .or_else(|_| rust_decimal::Decimal::from_str(text))
-            .map_err(|e| format!("{text:?} is not a decimal number: {e}"))
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+        let plain = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+        if !plain(whole) || !plain(fraction) {
+            return Err(format!("{text:?} is not a plain decimal number (digits, optionally a `-` and a `.`)"));
+        }
+        let mut value = rust_decimal::Decimal::from_str_exact(text)
+            .map_err(|e| format!("{text:?} cannot be held exactly by a 96-bit decimal: {e}"))?;
+        // rust_decimal's parser drops the sign of a zero; put it back, so
+        // that the value is written back as it came.
+        if text.starts_with('-') {
+            value.set_sign_negative(true);
+        }
+        Ok(value)
     }
 }
 

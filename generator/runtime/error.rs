@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use super::response::request_id;
+use super::response::{SHOWN_BODY, request_id};
 use super::{Bytes, HeaderMap, RawResponse, StatusCode};
 
 /// Everything a call can fail with.
@@ -25,6 +25,17 @@ pub enum Error {
     InvalidResponse(String),
     /// The request was not sent because an argument or setting is invalid.
     InvalidRequest(String),
+    /// The response body is longer than the client's limit
+    /// (`max_response_body`); reading stopped there.
+    ResponseTooLarge {
+        /// The status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The length the server declared (`Content-Length`), when it did
+        /// and it alone was past the limit.
+        length: Option<u64>,
+    },
 }
 
 impl Error {
@@ -34,6 +45,7 @@ impl Error {
             Error::Api(e) => Some(e.status()),
             Error::Decode(e) => Some(e.raw.status),
             Error::Transport(e) => e.status(),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) => None,
         }
     }
@@ -57,6 +69,12 @@ impl fmt::Display for Error {
             Error::Timeout(after) => write!(f, "no answer within the total timeout of {after:?}"),
             Error::InvalidResponse(message) => write!(f, "invalid response: {message}"),
             Error::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+            Error::ResponseTooLarge { status, limit, length: Some(length) } => {
+                write!(f, "the {status} response body of {length} bytes is larger than the limit of {limit} bytes")
+            }
+            Error::ResponseTooLarge { status, limit, length: None } => {
+                write!(f, "the {status} response body is larger than the limit of {limit} bytes")
+            }
         }
     }
 }
@@ -109,11 +127,17 @@ impl ApiError {
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the server answered {}", self.raw.status)?;
-        let text = self.body_text();
+        // Only the start of the body is looked at, however long it is.
+        let body = &self.raw.body;
+        let start = body.get(..SHOWN_BODY).unwrap_or(body);
+        let text = String::from_utf8_lossy(start);
         let text = text.trim();
         if !text.is_empty() {
             let short: String = text.chars().take(200).collect();
             write!(f, ": {short}")?;
+            if body.len() > start.len() || text.chars().nth(200).is_some() {
+                write!(f, "… ({} bytes in all)", body.len())?;
+            }
         }
         Ok(())
     }
@@ -123,6 +147,9 @@ impl fmt::Display for ApiError {
 #[derive(Debug)]
 pub struct DecodeError {
     pub(crate) raw: Box<RawResponse>,
+    /// Where in the body decoding failed (`items[0].rate`); empty for the
+    /// body as a whole.
+    pub(crate) path: String,
     pub(crate) source: serde_json::Error,
 }
 
@@ -138,10 +165,20 @@ impl DecodeError {
     pub fn body(&self) -> &Bytes {
         &self.raw.body
     }
+
+    /// Where in the body decoding failed, such as `items[0].rate`; empty
+    /// when the body as a whole is wrong.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the {} response body does not match the spec: {}", self.raw.status, self.source)
+        if self.path.is_empty() {
+            write!(f, "the {} response body does not match the spec: {}", self.raw.status, self.source)
+        } else {
+            write!(f, "the {} response body does not match the spec at `{}`: {}", self.raw.status, self.path, self.source)
+        }
     }
 }

@@ -9,7 +9,7 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tracing::Instrument;
 
 use super::error::ApiError;
-use super::{Credentials, Error, RawResponse, Request, RetryPolicy};
+use super::{Bytes, Credentials, Error, RawResponse, Request, RetryPolicy};
 
 /// Time limits of a call. `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,18 +41,83 @@ pub struct CoreBuilder {
     headers: Vec<(&'static str, String)>,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    redirects: RedirectPolicy,
+    max_response_body: usize,
+    user_agent: Option<String>,
     http: Option<reqwest::Client>,
 }
 
 impl fmt::Debug for CoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &redact_userinfo(&self.base_url))
             .field("credentials", &self.credentials.as_ref().map(|(_, c)| c))
             .field("headers", &self.headers)
+            .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
+            .field("redirects", &self.redirects)
+            .field("max_response_body", &self.max_response_body)
             .finish_non_exhaustive()
+    }
+}
+
+/// Which redirects the client follows. A `3xx` it does not follow comes back
+/// as [`Error::Api`](super::Error::Api) with that status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RedirectPolicy {
+    /// None (the default): every `3xx` is returned to the caller.
+    #[default]
+    None,
+    /// Redirects to the same origin (scheme, host and port) as the request,
+    /// at most this many in a row; a redirect to another origin is returned
+    /// to the caller, so that neither the body nor a header of the request
+    /// ever goes there.
+    SameOrigin {
+        /// Redirects followed in a row before the call fails.
+        max_hops: usize,
+    },
+}
+
+impl RedirectPolicy {
+    fn to_reqwest(self) -> reqwest::redirect::Policy {
+        match self {
+            RedirectPolicy::None => reqwest::redirect::Policy::none(),
+            RedirectPolicy::SameOrigin { max_hops } => reqwest::redirect::Policy::custom(move |attempt| {
+                let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+                if !same_origin {
+                    attempt.stop()
+                } else if attempt.previous().len() > max_hops {
+                    attempt.error(format!("more than {max_hops} redirects in a row"))
+                } else {
+                    attempt.follow()
+                }
+            }),
+        }
+    }
+}
+
+/// The largest response body read by default: 32 MiB. The API's largest
+/// answers (a page of 100 line item groups) are well under 1 MiB; the limit
+/// is far above them, yet keeps a broken or hostile server from filling the
+/// memory of the process.
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 32 * 1024 * 1024;
+
+/// The `User-Agent` sent unless the caller sets another: the generated
+/// crate's name and version.
+pub const DEFAULT_USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+
+/// The base URL as `Debug` shows it: a password in it is replaced.
+fn redact_userinfo(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("redacted"));
+            parsed.to_string()
+        }
+        Ok(_) => url.to_owned(),
+        Err(_) if url.contains('@') => "<not a URL>".to_owned(),
+        Err(_) => url.to_owned(),
     }
 }
 
@@ -64,6 +129,9 @@ impl CoreBuilder {
             headers: Vec::new(),
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
+            redirects: RedirectPolicy::default(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            user_agent: None,
             http: None,
         }
     }
@@ -91,28 +159,59 @@ impl CoreBuilder {
         self.timeouts = timeouts;
     }
 
-    /// Uses a `reqwest::Client` the caller configured (proxies, TLS roots);
-    /// its own connect timeout then applies.
+    /// Which redirects are followed (default: none).
+    pub fn redirects(&mut self, policy: RedirectPolicy) {
+        self.redirects = policy;
+    }
+
+    /// The largest response body read, in bytes; a longer one fails the call
+    /// with [`Error::ResponseTooLarge`].
+    pub fn max_response_body(&mut self, bytes: usize) {
+        self.max_response_body = bytes;
+    }
+
+    /// The `User-Agent` header (default: [`DEFAULT_USER_AGENT`]).
+    pub fn user_agent(&mut self, value: String) {
+        self.user_agent = Some(value);
+    }
+
+    /// Uses a `reqwest::Client` the caller configured (proxies, TLS roots).
+    /// Its own connect timeout and redirect policy then apply instead of the
+    /// builder's.
     pub fn http_client(&mut self, client: reqwest::Client) {
         self.http = Some(client);
     }
 
     pub fn build(self) -> Result<Core, Error> {
+        // The URL parser drops tabs and line breaks silently: a base URL that
+        // holds any control character is refused instead.
+        if self.base_url.chars().any(char::is_control) {
+            return Err(Error::InvalidRequest("the base URL holds a control character (a line break or tab)".to_owned()));
+        }
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::InvalidRequest(format!("the base URL {base_url:?} is not a valid URL: {e}")))?;
+        let parsed = reqwest::Url::parse(&base_url).map_err(|e| {
+            Error::InvalidRequest(format!("the base URL {:?} is not a valid URL: {e}", redact_userinfo(&base_url)))
+        })?;
         if parsed.cannot_be_a_base() {
             return Err(Error::InvalidRequest(format!("the base URL {base_url:?} cannot have paths appended")));
         }
-        let mut headers = Vec::with_capacity(self.headers.len() + 2);
+        // Credentials go in `credentials`, where they are kept out of
+        // `Debug`, traces and redirects: a base URL with a user or password
+        // is refused (and not repeated in the message).
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(Error::InvalidRequest(
+                "the base URL holds a user name or password; set credentials on the builder instead".to_owned(),
+            ));
+        }
+        let mut headers = Vec::with_capacity(self.headers.len() + 3);
         headers.push((http::header::ACCEPT, http::HeaderValue::from_static("application/json")));
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        headers.push((http::header::USER_AGENT, header_value("User-Agent", user_agent)?));
         if let Some((name, credentials)) = &self.credentials {
             headers.push((header_name(name)?, credentials.header_value()?));
         }
         for (name, value) in &self.headers {
-            let value = http::HeaderValue::try_from(value.as_str())
-                .map_err(|_| Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP")))?;
-            headers.push((header_name(name)?, value));
+            headers.push((header_name(name)?, header_value(name, value)?));
         }
         let http = match self.http {
             Some(client) => client,
@@ -121,7 +220,7 @@ impl CoreBuilder {
                 // one the crate's features choose, unless the application
                 // already installed one.
                 install_crypto_provider();
-                let mut builder = reqwest::Client::builder();
+                let mut builder = reqwest::Client::builder().redirect(self.redirects.to_reqwest()).referer(false);
                 if let Some(connect) = self.timeouts.connect {
                     builder = builder.connect_timeout(connect);
                 }
@@ -129,7 +228,19 @@ impl CoreBuilder {
             }
         };
         let base_path = parsed.path().trim_end_matches('/').to_owned();
-        Ok(Core { inner: Arc::new(CoreInner { http, base_url, base: parsed, base_path, headers, retry: self.retry, timeouts: self.timeouts }) })
+        Ok(Core {
+            inner: Arc::new(CoreInner {
+                http,
+                base_url,
+                base: parsed,
+                base_path,
+                headers,
+                retry: self.retry,
+                timeouts: self.timeouts,
+                redirects: self.redirects,
+                max_response_body: self.max_response_body,
+            }),
+        })
     }
 }
 
@@ -147,6 +258,17 @@ fn header_name(name: &str) -> Result<http::HeaderName, Error> {
     http::HeaderName::try_from(name).map_err(|_| Error::InvalidRequest(format!("{name:?} is not a valid header name")))
 }
 
+/// A header value of visible ASCII, spaces and tabs. `http` also lets bytes
+/// above 127 through, which would go out as raw bytes in no defined
+/// encoding: they are refused too, as are line breaks.
+fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
+    let invalid = || Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP (only visible ASCII, spaces and tabs are)"));
+    if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+        return Err(invalid());
+    }
+    http::HeaderValue::try_from(value).map_err(|_| invalid())
+}
+
 /// A configured client, cheap to clone.
 #[derive(Clone)]
 pub struct Core {
@@ -162,6 +284,8 @@ struct CoreInner {
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
     retry: RetryPolicy,
     timeouts: Timeouts,
+    redirects: RedirectPolicy,
+    max_response_body: usize,
 }
 
 impl fmt::Debug for Core {
@@ -177,6 +301,8 @@ impl fmt::Debug for Core {
             .field("headers", &headers)
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
+            .field("redirects", &self.inner.redirects)
+            .field("max_response_body", &self.inner.max_response_body)
             .finish_non_exhaustive()
     }
 }
@@ -208,9 +334,11 @@ impl Core {
     /// A retry whose wait would end past the total deadline is not made: the
     /// last error is returned at once.
     async fn send_with_retries(&self, request: &Request, span: &tracing::Span) -> Result<RawResponse, Error> {
+        check_path(request.template, &request.path)?;
         let started = Instant::now();
         let total = request.options.total_timeout.or(self.inner.timeouts.total);
-        let deadline = total.map(|limit| started + limit);
+        // A total too long for the clock to represent is no limit at all.
+        let deadline = total.and_then(|limit| started.checked_add(limit));
         let attempt_limit = request.options.attempt_timeout.or(self.inner.timeouts.attempt);
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
         let url = self.url(request);
@@ -222,7 +350,7 @@ impl Core {
             // The first attempt starts now: what is left of the total is all of it.
             let left = match (total, deadline) {
                 (Some(limit), _) if attempts == 1 => Some(limit),
-                (_, Some(at)) => Some(at.saturating_duration_since(Instant::now())),
+                (Some(_), Some(at)) => Some(at.saturating_duration_since(Instant::now())),
                 _ => None,
             };
             let error = match self.attempt(request, &url, attempt_limit, left.zip(total)).await {
@@ -246,7 +374,8 @@ impl Core {
             let Some(wait) = waits.next().map(|backoff| asked.unwrap_or(backoff)) else {
                 return Err(error);
             };
-            if deadline.is_some_and(|at| Instant::now() + wait >= at) {
+            // A wait the clock cannot add ends past any deadline.
+            if deadline.is_some_and(|at| Instant::now().checked_add(wait).is_none_or(|end| end >= at)) {
                 return Err(error);
             }
             // Boxed: only a retry pays for the timer's room in the future.
@@ -278,14 +407,10 @@ impl Core {
             headers.append(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
-            let value = http::HeaderValue::try_from(value.as_str())
-                .map_err(|_| Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP")))?;
-            headers.append(header_name(name)?, value);
+            headers.append(header_name(name)?, header_value(name, value)?);
         }
         if let Some((content_type, body)) = &request.body {
-            let value = http::HeaderValue::try_from(content_type.as_ref())
-                .map_err(|_| Error::InvalidRequest(format!("the content type {content_type:?} is not valid in HTTP")))?;
-            headers.insert(http::header::CONTENT_TYPE, value);
+            headers.insert(http::header::CONTENT_TYPE, header_value("Content-Type", content_type)?);
             *http.body_mut() = Some(body.clone().into());
         }
         // One timer: the attempt's limit or, when it ends sooner, what is
@@ -299,16 +424,80 @@ impl Core {
             }
             None => (limit, None),
         };
+        // A connection that could not be made within the connect timeout is
+        // a connect failure (retried as such), even while the timer running
+        // is the total's: only the timer itself running out is the total's.
         let timed_out = |error: reqwest::Error| match total {
-            Some(limit) if error.is_timeout() => Error::Timeout(limit),
+            Some(limit) if error.is_timeout() && !error.is_connect() => Error::Timeout(limit),
             _ => Error::Transport(error),
         };
         *http.timeout_mut() = timer;
         let mut response = self.inner.http.execute(http).await.map_err(timed_out)?;
         let status = response.status();
+        let limit = self.inner.max_response_body;
+        let too_large = |length: u64| Error::ResponseTooLarge { status, limit, length: Some(length) };
+        // A declared length past the limit fails before a byte is read; the
+        // body is read chunk by chunk, and reading stops at the limit.
+        if let Some(length) = response.content_length().filter(|&length| length > limit as u64) {
+            return Err(too_large(length));
+        }
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(timed_out)?;
+        let mut chunks: Vec<Bytes> = Vec::new();
+        let mut read = 0usize;
+        while let Some(chunk) = response.chunk().await.map_err(timed_out)? {
+            read = read.saturating_add(chunk.len());
+            if read > limit {
+                return Err(Error::ResponseTooLarge { status, limit, length: None });
+            }
+            chunks.push(chunk);
+        }
+        let body = match chunks.len() {
+            0 => Bytes::new(),
+            1 => chunks.pop().unwrap_or_default(),
+            _ => Bytes::from(chunks.concat()),
+        };
         let raw = RawResponse { status, headers, body };
         if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
+    }
+}
+
+/// Refuses a filled-in path whose parameters would change its shape: a
+/// segment that is empty, `.` or `..`, also once percent-decoded (the URL
+/// library resolves `%2E%2E` like `..`), would send the request to another
+/// resource than the one the operation names.
+fn check_path(template: &str, path: &str) -> Result<(), Error> {
+    let mut patterns = template.split('/');
+    let mut segments = path.split('/');
+    loop {
+        match (patterns.next(), segments.next()) {
+            (None, None) => return Ok(()),
+            (Some(pattern), Some(segment)) => {
+                if pattern.contains('{') && changes_shape(segment) {
+                    return Err(Error::InvalidRequest(format!(
+                        "the path parameter {pattern} of {template} would be {segment:?}, which names another resource; it is not sent"
+                    )));
+                }
+            }
+            _ => {
+                return Err(Error::InvalidRequest(format!("the path {path:?} does not have the shape of {template}; it is not sent")));
+            }
+        }
+    }
+}
+
+/// Whether a path segment is empty, `.` or `..`, as it is or after one or
+/// more rounds of percent-decoding.
+fn changes_shape(segment: &str) -> bool {
+    let mut text = std::borrow::Cow::Borrowed(segment);
+    // Each round removes at least two characters, so the rounds are few.
+    loop {
+        if text.is_empty() || text == "." || text == ".." {
+            return true;
+        }
+        let decoded: std::borrow::Cow<'_, [u8]> = percent_encoding::percent_decode_str(&text).into();
+        if *decoded == *text.as_bytes() {
+            return false;
+        }
+        text = std::borrow::Cow::Owned(String::from_utf8_lossy(&decoded).into_owned());
     }
 }

@@ -321,6 +321,7 @@ pub mod reserved {
         "DecodeError",
         "Error",
         "File",
+        "RedirectPolicy",
         "RequestOptions",
         "Response",
         "RetryPolicy",
@@ -343,6 +344,9 @@ pub mod reserved {
         "retry_policy",
         "timeouts",
         "http_client",
+        "redirects",
+        "max_response_body",
+        "user_agent",
         "build",
     ];
     /// The variant of `Environment` that takes any URL.
@@ -359,6 +363,7 @@ pub mod reserved {
         "retry_policy",
         "attempt_timeout",
         "timeout",
+        "max_empty_pages",
         "send",
         "send_with_response",
         "into_future",

@@ -1,7 +1,8 @@
 //! Faults and load: five thousand calls, 64 at a time, against a loopback
-//! server that throttles, fails, resets, stalls and garbles its answers on a
-//! fixed schedule, so that the outcome of every call, and how many times the
-//! server sees it, is known before the run.
+//! server that throttles, fails, resets, stalls, garbles, floods, redirects
+//! elsewhere and asks for absurd waits on a fixed schedule, and with ids
+//! that would change the path, so that the outcome of every call, and how
+//! many times the server sees it, is known before the run.
 //!
 //! The server is written on a bare `TcpListener` because wiremock (hyper
 //! underneath) only sends well-formed responses: it cannot reset a connection
@@ -10,13 +11,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use rust_decimal::Decimal;
 use sequence_invoices::types::{CreateLineItemGroup, CreateOrUpdateLineItem, UpdateLineItemGroup};
-use sequence_invoices::{Client, Environment, Error, RetryPolicy, Timeouts};
+use sequence_invoices::{Client, Environment, Error, RedirectPolicy, RetryPolicy, Timeouts};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -38,6 +40,12 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
 const STALL_LIMIT: Duration = Duration::from_secs(10);
 /// The whole run, which takes a few seconds.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
+/// The client's response body limit; an oversized answer sends four times it.
+const BODY_LIMIT: usize = 64 * 1024;
+/// A `Retry-After` no `u64` holds.
+const ABSURD_RETRY_AFTER: &str = "99999999999999999999999";
+/// Ids that are, or decode to, an empty, `.` or `..` path segment.
+const SHAPE_CHANGING_IDS: [&str; 6] = ["..", ".", "", "%2e%2E", ".%2e", "%252e"];
 
 /// What the server does to one attempt instead of answering it properly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +65,28 @@ enum Fault {
     Truncated,
     /// A 2xx answer, framed correctly, whose JSON stops halfway.
     Malformed,
+    /// A 2xx answer whose chunked body runs past the client's limit.
+    Oversized,
+    /// A `307` to another origin (a second listener), which must never be
+    /// followed there.
+    Redirect,
+    /// 503 with a `Retry-After` too large for a `u64`.
+    AbsurdRetryAfter,
 }
 
 impl Fault {
-    const ALL: [Fault; 7] =
-        [Fault::Throttled, Fault::Unavailable, Fault::InternalError, Fault::Reset, Fault::Stall, Fault::Truncated, Fault::Malformed];
+    const ALL: [Fault; 10] = [
+        Fault::Throttled,
+        Fault::Unavailable,
+        Fault::InternalError,
+        Fault::Reset,
+        Fault::Stall,
+        Fault::Truncated,
+        Fault::Malformed,
+        Fault::Oversized,
+        Fault::Redirect,
+        Fault::AbsurdRetryAfter,
+    ];
 
     /// The fault's name in an invoice id.
     fn token(self) -> &'static str {
@@ -73,6 +98,9 @@ impl Fault {
             Fault::Stall => "stall",
             Fault::Truncated => "truncated",
             Fault::Malformed => "malformed",
+            Fault::Oversized => "oversized",
+            Fault::Redirect => "redirect",
+            Fault::AbsurdRetryAfter => "absurd",
         }
     }
 
@@ -96,21 +124,25 @@ impl Fault {
             Fault::Reset | Fault::Truncated => Outcome::Transport,
             Fault::Stall => Outcome::TimedOut,
             Fault::Malformed => Outcome::Decode,
+            Fault::Oversized => Outcome::TooLarge,
+            Fault::Redirect => Outcome::Status(307),
+            Fault::AbsurdRetryAfter => Outcome::Status(503),
         }
     }
 
     /// Whether the runtime's documented policy tries again after this fault.
     /// Every fault here strikes after the request reached the server, so a
-    /// `POST` is never re-sent; only a wrong body is final for every method.
+    /// `POST` is never re-sent; a wrong or oversized body, a redirect and a
+    /// wait longer than the cap are final for every method.
     fn retried(self, operation: Operation) -> bool {
-        operation.idempotent() && self != Fault::Malformed
+        operation.idempotent() && !matches!(self, Fault::Malformed | Fault::Oversized | Fault::Redirect | Fault::AbsurdRetryAfter)
     }
 }
 
 /// The fault schedules, one fault per attempt before a proper answer. Calls
 /// go round the operations and, half of them, round these schedules; the
 /// other half meet no fault. Stalls are few because each costs a timeout.
-const SCHEDULES: [&[Fault]; 14] = {
+const SCHEDULES: [&[Fault]; 20] = {
     use Fault::*;
     [
         &[Throttled],
@@ -130,6 +162,13 @@ const SCHEDULES: [&[Fault]; 14] = {
         &[Unavailable, Throttled, Reset, Stall],
         // A wrong body after a retry ends the call at once.
         &[Unavailable, Malformed],
+        // So do an oversized body, a redirect elsewhere and an absurd wait.
+        &[Oversized],
+        &[Redirect],
+        &[AbsurdRetryAfter],
+        &[Throttled, Oversized],
+        &[Reset, Redirect],
+        &[Unavailable, AbsurdRetryAfter],
     ]
 };
 
@@ -198,18 +237,36 @@ struct Call {
     number: usize,
     operation: Operation,
     faults: &'static [Fault],
+    /// A path parameter that would change the path: the invoice of a list or
+    /// create, the line item or group id of an update.
+    shape_changing: Option<&'static str>,
 }
 
 impl Call {
     fn new(number: usize) -> Call {
         let operation = Operation::ALL[number % Operation::ALL.len()];
         let slot = (number / Operation::ALL.len()) % (2 * SCHEDULES.len());
-        Call { number, operation, faults: SCHEDULES.get(slot).copied().unwrap_or(&[]) }
+        // One call in 37 (37 is prime to the cycles above) has an id that
+        // must never reach the server.
+        let shape_changing = (number % 37 == 36).then(|| SHAPE_CHANGING_IDS[(number / 37) % SHAPE_CHANGING_IDS.len()]);
+        let faults = if shape_changing.is_some() { &[] } else { SCHEDULES.get(slot).copied().unwrap_or(&[]) };
+        Call { number, operation, faults, shape_changing }
+    }
+
+    /// The id of the update's line item or group.
+    fn id(&self, proper: &'static str) -> &'static str {
+        match (self.operation, self.shape_changing) {
+            (Operation::UpdateItem | Operation::UpdateGroup, Some(bad)) => bad,
+            _ => proper,
+        }
     }
 
     /// The invoice id carries the call's schedule (`c17-503-reset`), so the
     /// server needs no state but a count of attempts per invoice.
     fn invoice(&self) -> String {
+        if let (Operation::ListGroups | Operation::CreateGroup, Some(bad)) = (self.operation, self.shape_changing) {
+            return bad.to_owned();
+        }
         let mut invoice = format!("c{}", self.number);
         for fault in self.faults {
             invoice.push('-');
@@ -224,6 +281,9 @@ impl Call {
 
     /// The outcome the retry policy predicts, and how many attempts it takes.
     fn expected(&self) -> (Outcome, usize) {
+        if self.shape_changing.is_some() {
+            return (Outcome::Refused, 0);
+        }
         for (index, fault) in self.faults.iter().enumerate() {
             let attempts = index + 1;
             if !fault.retried(self.operation) || attempts > RETRIES {
@@ -247,6 +307,10 @@ enum Outcome {
     Transport,
     /// `Error::Decode` of a 2xx answer.
     Decode,
+    /// `Error::ResponseTooLarge`.
+    TooLarge,
+    /// `Error::InvalidRequest` for an id that would change the path.
+    Refused,
     /// Anything else; never expected.
     Unexpected(String),
 }
@@ -258,6 +322,8 @@ impl Outcome {
             Error::Transport(e) if e.is_timeout() => Outcome::TimedOut,
             Error::Transport(_) => Outcome::Transport,
             Error::Decode(e) if e.status().is_success() => Outcome::Decode,
+            Error::ResponseTooLarge { status, limit: BODY_LIMIT, length: None } if status.is_success() => Outcome::TooLarge,
+            Error::InvalidRequest(message) if message.contains("names another resource") => Outcome::Refused,
             other => Outcome::Unexpected(format!("{other:?}")),
         }
     }
@@ -269,6 +335,8 @@ fn client(url: String) -> Client {
         .basic_auth("key-id", "key-secret")
         .retry_policy(RetryPolicy::default().max_retries(RETRIES).backoff(Duration::from_millis(1), Duration::from_millis(5)))
         .timeouts(timeouts)
+        .max_response_body(BODY_LIMIT)
+        .redirects(RedirectPolicy::SameOrigin { max_hops: 3 })
         .build()
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -286,7 +354,7 @@ async fn run(client: Client, call: Call) -> Outcome {
         Operation::UpdateItem => {
             let rate = Decimal::from_str("20000.10").unwrap_or_default();
             let item = CreateOrUpdateLineItem::new(invoice.as_str(), Decimal::from(2), rate, Decimal::ZERO, Vec::new());
-            client.update_line_item(&invoice, "li", item).attempt_timeout(limit).await.map(|item| Some(item.invoice_id))
+            client.update_line_item(&invoice, call.id("li"), item).attempt_timeout(limit).await.map(|item| Some(item.invoice_id))
         }
         Operation::CreateGroup => {
             let body = CreateLineItemGroup::new(invoice.as_str());
@@ -294,7 +362,7 @@ async fn run(client: Client, call: Call) -> Outcome {
         }
         Operation::UpdateGroup => {
             let body = UpdateLineItemGroup::new(invoice.as_str());
-            client.update_line_item_group(&invoice, "grp", body).attempt_timeout(limit).await.map(|g| Some(g.invoice_id))
+            client.update_line_item_group(&invoice, call.id("grp"), body).attempt_timeout(limit).await.map(|g| Some(g.invoice_id))
         }
     };
     match answered_for {
@@ -306,7 +374,8 @@ async fn run(client: Client, call: Call) -> Outcome {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_thousand_faulty_calls_end_as_the_retry_policy_predicts() {
-    let server = FaultyServer::start().await.unwrap_or_else(|e| panic!("{e}"));
+    let elsewhere = Elsewhere::start().await.unwrap_or_else(|e| panic!("{e}"));
+    let server = FaultyServer::start(elsewhere.url.clone()).await.unwrap_or_else(|e| panic!("{e}"));
     let client = client(server.url.clone());
     let started = Instant::now();
     let all_calls = futures_util::stream::iter((0..CALLS).map(Call::new))
@@ -371,11 +440,21 @@ async fn five_thousand_faulty_calls_end_as_the_retry_policy_predicts() {
     // out, and fail if the schedule stops covering one of them.
     let expected_requests: usize = results.iter().map(|(call, _)| call.expected().1).sum();
     assert_eq!(received.len(), expected_requests, "the server received nothing but the calls' attempts");
+    assert_eq!(elsewhere.connections.load(Ordering::Relaxed), 0, "no redirect was followed to the other origin");
     let posts_resent = by_invoice.values().filter(|requests| requests[0].method == "POST" && requests.len() > 1).count();
     assert_eq!(posts_resent, 0, "no POST reached the server twice");
     let ended = |method: &str, outcome: &Outcome, attempts: usize| tally.get(&(method, outcome.clone(), attempts)).copied().unwrap_or(0) > 0;
     for fault in Fault::ALL {
         assert!(ended("POST", &fault.outcome(), 1), "a POST that met {fault:?} ended in {:?} after one attempt: {tally:?}", fault.outcome());
+    }
+    for method in ["GET", "POST", "PUT"] {
+        assert!(ended(method, &Outcome::Refused, 0), "a {method} with an id that changes the path was refused unsent: {tally:?}");
+        // After a retry, a fault that is final for every method ends the call.
+        for (outcome, attempts) in [(Outcome::TooLarge, 2), (Outcome::Status(307), 2), (Outcome::Status(503), 2)] {
+            if method != "POST" {
+                assert!(ended(method, &outcome, attempts), "a {method} ended in {outcome:?} after {attempts} attempts: {tally:?}");
+            }
+        }
     }
     for method in ["GET", "PUT"] {
         assert!(ended(method, &Outcome::Success, RETRIES + 1), "a {method} succeeded on its last retry: {tally:?}");
@@ -432,8 +511,37 @@ struct FaultyServer {
     accepting: JoinHandle<()>,
 }
 
+/// The other origin redirects point to: it counts connections, and no call
+/// may ever make one.
+struct Elsewhere {
+    url: String,
+    connections: Arc<AtomicUsize>,
+    accepting: JoinHandle<()>,
+}
+
+impl Elsewhere {
+    async fn start() -> io::Result<Elsewhere> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}/collect", listener.local_addr()?);
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counter = connections.clone();
+        let accepting = tokio::spawn(async move {
+            while let Ok(_connection) = listener.accept().await {
+                counter.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Ok(Elsewhere { url, connections, accepting })
+    }
+}
+
+impl Drop for Elsewhere {
+    fn drop(&mut self) {
+        self.accepting.abort();
+    }
+}
+
 impl FaultyServer {
-    async fn start() -> io::Result<FaultyServer> {
+    async fn start(elsewhere: String) -> io::Result<FaultyServer> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let url = format!("http://{}", listener.local_addr()?);
         let journal = Arc::new(Mutex::new(Journal::default()));
@@ -442,7 +550,7 @@ impl FaultyServer {
             while let Ok((stream, _)) = listener.accept().await {
                 // A connection's error (the client hung up) ends only that
                 // connection; what matters was journaled before.
-                tokio::spawn(serve(stream, shared.clone()));
+                tokio::spawn(serve(stream, shared.clone(), elsewhere.clone()));
             }
         });
         Ok(FaultyServer { url, journal, accepting })
@@ -459,7 +567,7 @@ impl Drop for FaultyServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, journal: Arc<Mutex<Journal>>) -> io::Result<()> {
+async fn serve(mut stream: TcpStream, journal: Arc<Mutex<Journal>>, elsewhere: String) -> io::Result<()> {
     let mut buffer = Vec::new();
     while let Some(request) = read_request(&mut stream, &mut buffer).await? {
         let fault = journal.lock().unwrap_or_else(PoisonError::into_inner).record(&request);
@@ -477,6 +585,22 @@ async fn serve(mut stream: TcpStream, journal: Arc<Mutex<Journal>>) -> io::Resul
             Ok(Some(Fault::Unavailable)) => respond(&mut stream, 503, &[], br#"{"message":"down"}"#).await?,
             Ok(Some(Fault::InternalError)) => respond(&mut stream, 500, &[], br#"{"message":"oops"}"#).await?,
             Ok(Some(Fault::Malformed)) => respond(&mut stream, status, &[], &body[..body.len() / 2]).await?,
+            Ok(Some(Fault::Redirect)) => respond(&mut stream, 307, &[("Location", &elsewhere)], b"").await?,
+            Ok(Some(Fault::AbsurdRetryAfter)) => {
+                respond(&mut stream, 503, &[("Retry-After", ABSURD_RETRY_AFTER)], br#"{"message":"come back never"}"#).await?
+            }
+            Ok(Some(Fault::Oversized)) => {
+                // Four times the limit, in chunks, then the end: the client
+                // stops reading and hangs up partway, so writes may fail.
+                let head = format!("HTTP/1.1 {status} {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", reason(status));
+                stream.write_all(head.as_bytes()).await?;
+                let chunk = [format!("{:x}\r\n", BODY_LIMIT).into_bytes(), vec![b' '; BODY_LIMIT], b"\r\n".to_vec()].concat();
+                for _ in 0..4 {
+                    stream.write_all(&chunk).await?;
+                }
+                stream.write_all(b"0\r\n\r\n").await?;
+                return stream.shutdown().await;
+            }
             Ok(Some(Fault::Reset)) => {
                 // Dropping a socket that lingers for zero seconds sends RST.
                 stream.set_zero_linger()?;
@@ -556,6 +680,7 @@ fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         201 => "Created",
+        307 => "Temporary Redirect",
         400 => "Bad Request",
         404 => "Not Found",
         429 => "Too Many Requests",

@@ -15,6 +15,7 @@ mod fixtures;
 mod injection;
 mod names;
 mod fuzz_regressions;
+mod hostile;
 mod seeds;
 mod standalone;
 mod support;

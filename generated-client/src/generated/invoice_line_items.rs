@@ -226,8 +226,10 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
     /// read: each next request carries the `after` cursor of the page
     /// before, until the server sends none.
     ///
-    /// A cursor the server repeats ends the stream with
-    /// [`Error::InvalidResponse`](super::Error::InvalidResponse).
+    /// A cursor the server repeats (the starting one included) ends the
+    /// stream with [`Error::InvalidResponse`](super::Error::InvalidResponse),
+    /// and so do more empty pages in a row than
+    /// [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows.
     pub fn items(
         self,
     ) -> impl ::futures_util::Stream<
@@ -235,15 +237,13 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
     > + ::std::marker::Send + 'a {
         let api = self.api;
         super::runtime::paginate(
-            self.request,
+            self,
             move |request| api.list_line_item_groups(request),
             |page: super::types::LineItemGroupPage| {
                 let items = page.items;
                 (items, page.pagination.after)
             },
-            |request: &mut ListLineItemGroupsRequest, cursor| {
-                request.after = ::std::option::Option::Some(cursor);
-            },
+            |request: &mut ListLineItemGroupsRequest| &mut request.after,
         )
     }
 }

@@ -17,6 +17,6 @@ pub mod invoice_line_items;
 pub use api::Api;
 pub use client::{Client, ClientBuilder, Environment, SEQUENCE_VERSION};
 pub use runtime::{
-    ApiError, Credentials, DecodeError, Error, File, RequestOptions, Response,
-    RetryPolicy, Timeouts, Update,
+    ApiError, Credentials, DecodeError, Error, File, RedirectPolicy, RequestOptions,
+    Response, RetryPolicy, Timeouts, Update,
 };

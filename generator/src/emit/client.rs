@@ -159,7 +159,32 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
                 self
             }
 
+            /// Which redirects are followed (default: [`RedirectPolicy::None`](super::RedirectPolicy::None),
+            /// none: a `3xx` comes back as [`Error::Api`](super::Error::Api)).
+            pub fn redirects(mut self, policy: super::runtime::RedirectPolicy) -> Self {
+                self.core.redirects(policy);
+                self
+            }
+
+            /// The largest response body read, in bytes (default:
+            /// [`DEFAULT_MAX_RESPONSE_BODY`](super::runtime::DEFAULT_MAX_RESPONSE_BODY), 32 MiB);
+            /// a longer one fails the call with [`Error::ResponseTooLarge`](super::Error::ResponseTooLarge).
+            pub fn max_response_body(mut self, bytes: usize) -> Self {
+                self.core.max_response_body(bytes);
+                self
+            }
+
+            /// The `User-Agent` header sent on every request (default: this
+            /// crate's name and version, [`DEFAULT_USER_AGENT`](super::runtime::DEFAULT_USER_AGENT)).
+            pub fn user_agent(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.core.user_agent(value.into());
+                self
+            }
+
             /// Uses this `reqwest::Client` for the connections (proxies, TLS roots).
+            /// Its own connect timeout and redirect policy then apply, not
+            /// [`Timeouts::connect`](super::Timeouts::connect) nor [`redirects`](Self::redirects):
+            /// give it `reqwest::redirect::Policy::none()` unless it is meant to follow them.
             pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
                 self.core.http_client(client);
                 self
@@ -169,8 +194,9 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
             ///
             /// # Errors
             ///
-            /// When the base URL is not a URL, a header value is not valid in
-            /// HTTP, or the HTTP client cannot be initialised.
+            /// When the base URL is not a URL, holds a control character or a
+            /// user name or password, a header value is not visible ASCII, or
+            /// the HTTP client cannot be initialised.
             pub fn build(self) -> ::std::result::Result<Client, super::runtime::Error> {
                 ::std::result::Result::Ok(Client { core: self.core.build()? })
             }

@@ -24,6 +24,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     // Free-form JSON objects keep their keys in the order received, and form
     // and multipart bodies send fields in their declared order.
     ("serde_json", "{ version = \"1\", features = [\"preserve_order\"] }"),
+    // Names the field a response body failed to decode at (`items[0].rate`).
+    ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", default-features = false, features = [\"time\"] }"),
     ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
 ];

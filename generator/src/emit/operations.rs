@@ -328,18 +328,20 @@ fn builder(op: &Operation) -> TokenStream {
             /// read: each next request carries the `after` cursor of the page
             /// before, until the server sends none.
             ///
-            /// A cursor the server repeats ends the stream with
-            /// [`Error::InvalidResponse`](super::Error::InvalidResponse).
+            /// A cursor the server repeats (the starting one included) ends the
+            /// stream with [`Error::InvalidResponse`](super::Error::InvalidResponse),
+            /// and so do more empty pages in a row than
+            /// [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows.
             pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + ::std::marker::Send + 'a {
                 let api = self.api;
                 super::runtime::paginate(
-                    self.request,
+                    self,
                     move |request| api.#operation(request),
                     |page: #page| {
                         let items = page.#items;
                         (items, #next)
                     },
-                    |request: &mut #request, cursor| request.#cursor = ::std::option::Option::Some(cursor),
+                    |request: &mut #request| &mut request.#cursor,
                 )
             }
         }

@@ -3,6 +3,10 @@
 
 //! Support code every generated client shares. It knows HTTP, credentials,
 //! retries, pagination and errors, and nothing about any particular API.
+//!
+//! It reads what a server sends, so it must not panic on it: no `unwrap`,
+//! `expect`, `panic!` or indexing that can go out of bounds (its tests may).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing))]
 
 mod call;
 pub mod codec;
@@ -27,9 +31,9 @@ pub use file::File;
 pub use http::{HeaderMap, Method, StatusCode};
 #[doc(hidden)]
 pub use non_exhaustive::NonExhaustive;
-pub use paginate::paginate;
+pub use paginate::{DEFAULT_MAX_EMPTY_PAGES, paginate};
 pub use request::{Request, RequestOptions, path_segment};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
-pub use transport::{Core, CoreBuilder, Timeouts};
+pub use transport::{Core, CoreBuilder, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_USER_AGENT, RedirectPolicy, Timeouts};
 pub use update::Update;

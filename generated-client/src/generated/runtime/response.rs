@@ -3,14 +3,44 @@
 
 //! Responses: raw (status, headers, bytes) and decoded.
 
+use std::fmt;
+
 use super::{Bytes, DecodeError, Error, HeaderMap, StatusCode};
 
 /// A response whose body has not been decoded.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+}
+
+/// The most of a body `Debug` shows; [`RawResponse::body`] has all of it.
+pub(crate) const SHOWN_BODY: usize = 4096;
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &ShownBody(&self.body))
+            .finish()
+    }
+}
+
+/// The first [`SHOWN_BODY`] bytes of a body, and its length when it is
+/// longer.
+pub(crate) struct ShownBody<'a>(pub(crate) &'a Bytes);
+
+impl fmt::Debug for ShownBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.get(..SHOWN_BODY) {
+            Some(shown) if self.0.len() > SHOWN_BODY => {
+                write!(f, "{:?}… ({} bytes in all)", Bytes::copy_from_slice(shown), self.0.len())
+            }
+            _ => fmt::Debug::fmt(self.0, f),
+        }
+    }
 }
 
 impl RawResponse {
@@ -28,9 +58,16 @@ impl RawResponse {
 
     /// Decodes the body as JSON.
     pub fn json<T: serde::de::DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        match serde_json::from_slice(&self.body) {
+        // serde_path_to_error keeps where in the body decoding failed
+        // (`items[0].rate`), which serde_json's own error does not name.
+        let mut deserializer = serde_json::Deserializer::from_slice(&self.body);
+        let decoded = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| (e.path().to_string(), e.into_inner()));
+        match decoded.and_then(|body| deserializer.end().map(|()| body).map_err(|e| (String::new(), e))) {
             Ok(body) => Ok(Response { status: self.status, headers: self.headers, body }),
-            Err(source) => Err(Error::Decode(DecodeError { raw: Box::new(self), source })),
+            Err((path, source)) => {
+                let path = if path == "." { String::new() } else { path };
+                Err(Error::Decode(DecodeError { raw: Box::new(self), path, source }))
+            }
         }
     }
 

@@ -10,11 +10,14 @@ use super::{Error, Method, StatusCode};
 /// How calls are retried: exponential backoff with jitter, a bounded number
 /// of retries, and the server's `Retry-After` honoured up to a cap.
 ///
-/// Retried are connection failures, timeouts and the statuses 408, 429, 502,
-/// 503 and 504, plus 500 for `GET`, `HEAD`, `OPTIONS`, `PUT` and `DELETE`.
-/// A `POST` or `PATCH` is re-sent only when it never reached the server
-/// (the connection could not be made), unless
-/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set.
+/// A connection that could not be made is retried for every method. For
+/// `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE` and `TRACE`, so are other
+/// transport errors (resets, attempt timeouts) and the statuses 408, 429,
+/// 500, 502, 503 and 504. A `POST` or `PATCH` is re-sent only when it never
+/// reached the server (the connection could not be made), unless
+/// [`retry_non_idempotent`](Self::retry_non_idempotent) is set. A
+/// `Retry-After` longer than [`max_retry_after`](Self::max_retry_after), or
+/// too large to represent, ends the call with that answer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Retries after the first attempt; 0 turns retrying off.
@@ -94,20 +97,27 @@ impl RetryPolicy {
                     return (false, None);
                 }
                 match e.headers().get(http::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after) {
-                    Some(wait) if wait > self.max_retry_after => (false, None),
+                    // Duration::MAX stands for a wait too long to represent.
+                    Some(wait) if wait > self.max_retry_after || wait == Duration::MAX => (false, None),
                     wait => (true, wait),
                 }
             }
-            Error::Decode(_) | Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) => (false, None),
+            Error::Decode(_)
+            | Error::Timeout(_)
+            | Error::InvalidResponse(_)
+            | Error::InvalidRequest(_)
+            | Error::ResponseTooLarge { .. } => (false, None),
         }
     }
 }
 
-/// `Retry-After` as seconds (`120`) or as an HTTP date.
+/// `Retry-After` as seconds (`120`) or as an HTTP date. A number of
+/// seconds too large for a `u64` is the longest wait there is, so that it
+/// counts as longer than any cap.
 fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
-        return Some(Duration::from_secs(seconds));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(value.parse::<u64>().map_or(Duration::MAX, Duration::from_secs));
     }
     let at = httpdate::parse_http_date(value).ok()?;
     Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
@@ -122,5 +132,8 @@ mod tests {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT"), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(parse_retry_after("18446744073709551615"), Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(parse_retry_after("18446744073709551616"), Some(Duration::MAX));
+        assert_eq!(parse_retry_after("+3"), None);
     }
 }
