@@ -66,6 +66,9 @@ pub enum Error {
     Manifest { file: String, message: String, help: String },
     UnusedOverride { file: String, kind: &'static str, key: String },
     Config(String),
+    /// A bug in the generator, not in the spec or the configuration: code it
+    /// made that does not parse, a model it cannot write.
+    Internal(String),
 }
 
 /// What an error says, taken apart: both of its forms are built from this.
@@ -151,6 +154,12 @@ impl Error {
                 places: Vec::new(),
                 file: Some(file),
                 help: Some("correct the name (it must be spelled as in the spec), or remove the entry".to_owned()),
+            },
+            Error::Internal(message) => Parts {
+                headline: format!("internal error in the generator: {message}"),
+                places: Vec::new(),
+                file: None,
+                help: Some("this is a bug in the generator, not in the spec; report it with the spec files that trigger it".to_owned()),
             },
             Error::Config(message) => Parts {
                 headline: format!("invalid configuration: {message}"),

@@ -56,7 +56,7 @@ fn merged<'a>(config: &Config, inputs: &'a [SpecInput]) -> Result<merge::Merged<
 /// The merged API as one OpenAPI document, for tools that read specs (mock
 /// servers, linters).
 pub fn merged_spec(config: &Config, inputs: &[SpecInput]) -> Result<serde_json::Value> {
-    serde_json::to_value(&merged(config, inputs)?.api).map_err(|e| Error::Config(format!("the merged document could not be written as JSON: {e}")))
+    serde_json::to_value(&merged(config, inputs)?.api).map_err(|e| Error::Internal(format!("the merged document could not be written as JSON: {e}")))
 }
 
 /// The whole pipeline. Inputs may come in any order: the output is the same.

@@ -515,8 +515,7 @@ mod check {
             // (untyped JSON, or the object's struct), which takes every value
             // as it is. Real specs list JSON-encoded examples there.
             Some("array" | "object") => None,
-            Some(declared) => values.iter().position(|v| !fits(declared, v)).map(|index| {
-                let value = &values[index];
+            Some(declared) => values.iter().enumerate().find(|(_, v)| !fits(declared, v)).map(|(index, value)| {
                 (
                     Some(index),
                     format!("enum value {value} is {} {}, but the schema's type is {declared}", article(kind(value)), kind(value)),

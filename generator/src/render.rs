@@ -72,7 +72,7 @@ pub fn render_on(files: BTreeMap<String, FileContent<'_>>, provenance: &Provenan
     }
     let paths: Vec<String> = texts.iter().map(|(path, _)| path.clone()).collect();
     for (file, code) in format_batches(batches, threads.max(1), &paths) {
-        let code = code.map_err(Error::Config)?;
+        let code = code.map_err(Error::Internal)?;
         if let Some((_, text)) = texts.get_mut(file) {
             text.push_str(&code);
         }
@@ -139,4 +139,28 @@ pub fn format(tokens: proc_macro2::TokenStream, path: &str) -> std::result::Resu
         format!("the code generated for {path} does not parse ({e}); this is a bug in the generator, please report it with the spec")
     })?;
     Ok(prettyplease::unparse(&file))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Code the emitters made that does not parse is the generator's bug,
+    /// reported as such and never as a problem of the spec.
+    #[test]
+    fn code_that_does_not_parse_is_an_internal_error() {
+        let mut files = BTreeMap::new();
+        let broken: Part<'_> = Box::new(|| quote::quote!(pub struct));
+        files.insert("src/lib.rs".to_owned(), FileContent::Rust(vec![broken]));
+        let provenance = Provenance { command: "test", inputs: &[] };
+        match render_on(files, &provenance, 1) {
+            Err(error @ Error::Internal(_)) => {
+                let text = error.to_string();
+                assert!(text.starts_with("internal error in the generator: "), "{text}");
+                assert!(text.contains("src/lib.rs"), "the message names the file: {text}");
+                assert!(text.contains("bug in the generator"), "{text}");
+            }
+            other => panic!("expected an internal error, got {other:?}"),
+        }
+    }
 }
