@@ -83,6 +83,13 @@ pub struct Config {
     pub(crate) pagination: Option<Pagination>,
     /// Prefix of the environment variables credentials are read from.
     pub(crate) env_prefix: Option<String>,
+    /// The word before an eight-digit date with which the vendor names
+    /// schemas for the version that introduced them (`Stable`); `None`: no
+    /// such rule.
+    pub(crate) version_prefix: Option<String>,
+    /// The header parameters set once on the client instead of on each
+    /// call; `None`: those on every operation of a spec with several.
+    pub(crate) client_headers: Option<Vec<String>>,
 }
 
 impl Config {
@@ -99,6 +106,8 @@ impl Config {
             parameters: BTreeMap::new(),
             pagination: None,
             env_prefix: None,
+            version_prefix: None,
+            client_headers: None,
         }
     }
 
@@ -152,6 +161,25 @@ impl Config {
 
     pub fn env_prefix(mut self, prefix: &str) -> Self {
         self.env_prefix = Some(prefix.to_owned());
+        self
+    }
+
+    /// Schemas named `<prefix><eight-digit date><Name>` are `Name` as of that
+    /// version (Sequence's `Stable20240101LineItem`).
+    pub fn version_prefix(mut self, prefix: &str) -> Self {
+        self.version_prefix = Some(prefix.to_owned());
+        self
+    }
+
+    /// The header parameters (by name, any case) set once on the client.
+    pub fn client_headers(mut self, headers: &[&str]) -> Self {
+        self.client_headers = Some(headers.iter().map(|h| (*h).to_owned()).collect());
+        self
+    }
+
+    /// The same configuration for a crate of another name.
+    pub fn renamed(mut self, crate_name: &str) -> Self {
+        self.crate_name = crate_name.to_owned();
         self
     }
 

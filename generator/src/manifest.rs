@@ -29,6 +29,16 @@ pub struct Manifest {
     pub pagination: Option<Pagination>,
     #[serde(default)]
     pub client: ClientSection,
+    #[serde(default)]
+    pub names: NamesSection,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamesSection {
+    /// Schemas named `<prefix><eight-digit date><Name>` are `Name` as of
+    /// that version.
+    pub version_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -36,6 +46,8 @@ pub struct Manifest {
 pub struct ClientSection {
     /// Credentials are read from `<PREFIX>_CLIENT_ID` and `<PREFIX>_CLIENT_SECRET`.
     pub env_prefix: Option<String>,
+    /// Header parameters set once on the client instead of on each call.
+    pub headers: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -101,6 +113,8 @@ impl Manifest {
         config.parameters = self.parameters.clone();
         config.pagination = self.pagination.clone();
         config.env_prefix = self.client.env_prefix.clone();
+        config.version_prefix = self.names.version_prefix.clone();
+        config.client_headers = self.client.headers.clone();
         config
     }
 }

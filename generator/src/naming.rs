@@ -439,11 +439,13 @@ pub fn unique(name: String, taken: &mut BTreeSet<String>) -> String {
     if raw { name } else { base.to_owned() }
 }
 
-/// Sequence names some schemas for the API version that introduced them:
-/// `Stable20240101LineItemResponse` is `LineItemResponse` as of 2024-01-01.
-/// Returns the date digits and the rest of the name.
-pub fn split_version_prefix(name: &str) -> Option<(&str, &str)> {
-    let rest = name.strip_prefix("Stable")?;
+/// Some vendors name schemas for the API version that introduced them:
+/// with the prefix `Stable`, Sequence's `Stable20240101LineItemResponse` is
+/// `LineItemResponse` as of 2024-01-01. Returns the date digits and the rest
+/// of the name; `None` without a prefix rule, or when the name does not
+/// follow it (eight digits, then a capital).
+pub fn split_version_prefix<'n>(name: &'n str, prefix: Option<&str>) -> Option<(&'n str, &'n str)> {
+    let rest = name.strip_prefix(prefix.filter(|p| !p.is_empty())?)?;
     let digits = rest.get(..8)?;
     let tail = rest.get(8..)?;
     let starts_upper = tail.chars().next().is_some_and(|c| c.is_ascii_uppercase());
@@ -464,6 +466,7 @@ pub struct TypeNames {
 pub fn type_names(
     components: &[&str],
     renames: &BTreeMap<String, String>,
+    version_prefix: Option<&str>,
     manifest: &str,
 ) -> Result<TypeNames> {
     for key in renames.keys() {
@@ -487,7 +490,7 @@ pub fn type_names(
     for &schema in components {
         let (desired, rank) = match renames.get(schema) {
             Some(rust) => (rust.clone(), (0, String::new())),
-            None => match split_version_prefix(schema) {
+            None => match split_version_prefix(schema, version_prefix) {
                 Some((date, rest)) => (type_name(rest), (2, date.to_owned())),
                 None => (type_name(schema), (1, String::new())),
             },
@@ -511,7 +514,7 @@ pub fn type_names(
                     second: schema.to_owned(),
                 });
             }
-            let suffix = split_version_prefix(schema).map_or_else(String::new, |(date, _)| format!("V{date}"));
+            let suffix = split_version_prefix(schema, version_prefix).map_or_else(String::new, |(date, _)| format!("V{date}"));
             let name = unique(format!("{desired}{suffix}"), &mut taken);
             notes.push(format!("schema {schema} is named {name}: {desired} is {winner}"));
             names.insert(schema.to_owned(), name);
@@ -638,10 +641,10 @@ mod tests {
 
     #[test]
     fn version_prefixes_split_only_on_the_exact_shape() {
-        assert_eq!(split_version_prefix("Stable20240101LineItemResponse"), Some(("20240101", "LineItemResponse")));
-        assert_eq!(split_version_prefix("StableThing"), None);
-        assert_eq!(split_version_prefix("Stable2024010"), None);
-        assert_eq!(split_version_prefix("Stable20240101lower"), None);
+        assert_eq!(split_version_prefix("Stable20240101LineItemResponse", Some("Stable")), Some(("20240101", "LineItemResponse")));
+        assert_eq!(split_version_prefix("StableThing", Some("Stable")), None);
+        assert_eq!(split_version_prefix("Stable2024010", Some("Stable")), None);
+        assert_eq!(split_version_prefix("Stable20240101lower", Some("Stable")), None);
     }
 
     #[test]
@@ -660,6 +663,7 @@ mod tests {
         let names = type_names(
             &["Stable20240509ProductResponse", "Stable20240730ProductResponse", "Stable20240101Thing"],
             &BTreeMap::new(),
+            Some("Stable"),
             "codegen.toml",
         )
         .map_err(|e| e.to_string());
@@ -677,7 +681,7 @@ mod tests {
 
     #[test]
     fn unprefixed_schema_wins_over_prefixed_one() {
-        let names = type_names(&["LineItem", "Stable20240101LineItem"], &BTreeMap::new(), "m").map(|n| n.names);
+        let names = type_names(&["LineItem", "Stable20240101LineItem"], &BTreeMap::new(), Some("Stable"), "m").map(|n| n.names);
         let names = names.map_err(|e| e.to_string());
         assert_eq!(names.as_ref().map(|n| n.get("LineItem").cloned()), Ok(Some("LineItem".to_owned())));
         assert_eq!(
@@ -689,7 +693,7 @@ mod tests {
     #[test]
     fn rename_that_matches_nothing_fails() {
         let renames = [("Nope".to_owned(), "Thing".to_owned())].into_iter().collect();
-        let err = type_names(&["A"], &renames, "specs/codegen.toml").err().map(|e| e.to_string());
+        let err = type_names(&["A"], &renames, Some("Stable"), "specs/codegen.toml").err().map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.contains("[renames] entry `Nope` matched nothing")));
     }
 }

@@ -90,7 +90,7 @@ fn checked_in_manifest_has_the_dependencies_generated_crates_get() {
 #[test]
 fn rendering_in_parts_on_threads_is_formatting_whole_files() {
     let mut specs = vec![vendored()];
-    specs.extend(crate::support::construct_fixtures().into_iter().map(|(_, input)| (generator::Config::new("fixture"), vec![input])));
+    specs.extend(crate::support::construct_fixtures().into_iter().map(|(stem, input)| (crate::support::fixture_config(&stem), vec![input])));
     assert!(specs.len() > 10);
     for (config, inputs) in &specs {
         let model = generator::model(config, inputs).unwrap_or_else(|e| panic!("{e}"));

@@ -1,15 +1,15 @@
 //! Small fixture specs, one construct each: the model and the code they
 //! produce are snapshotted.
 
-use generator::Config;
 
-use crate::support::construct_fixtures;
+
+use crate::support::{construct_fixtures, fixture_config};
 
 #[test]
 fn constructs_produce_the_expected_model_and_code() {
     for (stem, input) in construct_fixtures() {
         let name = input.name.clone();
-        let output = generator::generate(&Config::new("fixture"), &[input]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let output = generator::generate(&fixture_config(&stem), &[input]).unwrap_or_else(|e| panic!("{name}: {e}"));
         insta::assert_yaml_snapshot!(format!("model__{stem}"), output.model);
         // Everything but the runtime, which does not depend on the spec.
         let code: String = output

@@ -8,7 +8,7 @@ use generator::model::{Api, TypeKind};
 use generator::naming::reserved;
 use generator::{Config, SpecInput};
 
-use crate::support::{construct_fixtures, root};
+use crate::support::{construct_fixtures, fixture_config, root};
 
 /// Every namespace problem of `api`, as text; empty when there is none.
 pub fn namespace_problems(api: &Api) -> Vec<String> {
@@ -77,7 +77,7 @@ pub fn namespace_problems(api: &Api) -> Vec<String> {
 fn every_construct_and_the_checked_in_client_have_unique_names_in_every_scope() {
     let mut problems = Vec::new();
     for (stem, input) in construct_fixtures() {
-        let model = generator::model(&Config::new("fixture"), &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let model = generator::model(&fixture_config(&stem), &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
         problems.extend(namespace_problems(&model).into_iter().map(|p| format!("{stem}: {p}")));
     }
     let (config, inputs) = crate::support::vendored();

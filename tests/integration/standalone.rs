@@ -41,7 +41,7 @@ fn every_fixture_crate_compiles_without_warnings() {
     let mut members = Vec::new();
     for (stem, input) in crate::support::construct_fixtures() {
         let name = format!("fixture-{stem}");
-        let config = generator::Config::new(&name).layout(generator::Layout::Member);
+        let config = crate::support::fixture_config(&stem).renamed(&name).layout(generator::Layout::Member);
         let output = generator::generate(&config, &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
         for (file, contents) in &output.files {
             let target = work.path().join(&stem).join(file);
@@ -83,7 +83,7 @@ fn fixture_crates_pass_their_own_tests() {
         let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
         let spec = fixtures.join("constructs").join(format!("{stem}.yaml"));
         let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-        let config = generator::Config::new(&format!("fixture-{stem}")).layout(generator::Layout::Member);
+        let config = crate::support::fixture_config(&stem).renamed(&format!("fixture-{stem}")).layout(generator::Layout::Member);
         let inputs = [generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }];
         let output = generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let crate_dir = work.path().join(&stem);

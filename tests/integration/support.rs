@@ -43,6 +43,7 @@ pub fn fixtures_dir() -> PathBuf {
 pub fn construct_fixtures() -> Vec<(String, SpecInput)> {
     let dir = fixtures_dir().join("constructs");
     let mut paths: Vec<_> = std::fs::read_dir(&dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+    paths.retain(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"));
     paths.sort();
     assert!(paths.len() >= 8, "expected the construct fixtures in {}", dir.display());
     paths
@@ -54,6 +55,19 @@ pub fn construct_fixtures() -> Vec<(String, SpecInput)> {
             (stem, SpecInput { name, version: None, text })
         })
         .collect()
+}
+
+/// The configuration a construct fixture is generated with: the settings
+/// of `<stem>.codegen.toml` beside it (the sections of `specs/codegen.toml`
+/// that are not about files), else the defaults.
+pub fn fixture_config(stem: &str) -> Config {
+    let path = fixtures_dir().join("constructs").join(format!("{stem}.codegen.toml"));
+    let Ok(settings) = std::fs::read_to_string(&path) else { return Config::new("fixture") };
+    let text = format!("[crate]\nname = \"fixture\"\n\n[[spec]]\nfile = \"{stem}.yaml\"\nversion = \"fixture\"\n\n{settings}");
+    match generator::Manifest::parse(&path.display().to_string(), &text) {
+        Ok(manifest) => manifest.config(&path.display().to_string()),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// Every file below `dir`, as (path relative to `dir`, bytes), sorted.

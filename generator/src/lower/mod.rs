@@ -33,7 +33,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     refs::check_alias_loops(&components, origins)?;
 
     let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
-    let type_names = naming::type_names(&schema_names, &config.renames, &config.manifest_name)?;
+    let type_names = naming::type_names(&schema_names, &config.renames, config.version_prefix.as_deref(), &config.manifest_name)?;
     let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins, &config.field_types);
     schemas.lower_components()?;
 
@@ -47,7 +47,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         }
     }
 
-    let (auth, client_headers) = client_configuration(&spec_operations, &components, merged)?;
+    let (auth, client_headers) = client_configuration(config, &spec_operations, &components, merged)?;
     let mut held: Vec<String> = client_headers.iter().map(|h| h.wire_name.to_ascii_lowercase()).collect();
     if let Some(auth) = &auth {
         held.push(auth.header.to_ascii_lowercase());
@@ -246,10 +246,13 @@ fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
 /// on how many, under which spellings how often, and its first definition.
 type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>);
 
-/// Header parameters that stand on every operation are configuration of
-/// the client, not arguments of each call; `Authorization` carries the
-/// credentials. Header names match case-insensitively.
+/// Header parameters the manifest lists (`[client] headers`) are
+/// configuration of the client, sent on every call, not arguments of each
+/// call; without a list, those that stand on every operation of a spec
+/// with several. `Authorization` carries the credentials. Header names
+/// match case-insensitively.
 fn client_configuration(
+    config: &Config,
     operations: &[SpecOperation<'_>],
     components: &openapiv3::Components,
     merged: &Merged<'_>,
@@ -283,6 +286,9 @@ fn client_configuration(
         best.map(|(n, _)| n.clone()).unwrap_or_default()
     };
 
+    if let Some(missing) = config.client_headers.iter().flatten().find(|h| !seen.contains_key(&h.to_ascii_lowercase())) {
+        return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[client] headers entry", key: missing.clone() });
+    }
     let mut auth = None;
     let mut headers = Vec::new();
     let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
@@ -292,7 +298,12 @@ fn client_configuration(
             auth = Some(Auth { header: spelling(spellings) });
             continue;
         }
-        if *count != operations.len() || operations.is_empty() {
+        let chosen = match &config.client_headers {
+            Some(listed) => listed.iter().any(|h| h.eq_ignore_ascii_case(key)),
+            // One operation says nothing about what all calls share.
+            None => *count == operations.len() && operations.len() > 1,
+        };
+        if !chosen {
             continue;
         }
         let wire_name = spelling(spellings);
