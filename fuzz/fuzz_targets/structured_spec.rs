@@ -20,14 +20,20 @@ impl<'a> Arbitrary<'a> for Spec {
 impl std::fmt::Debug for Spec {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let text = serde_json::to_string_pretty(&self.0.document).map_err(|_| std::fmt::Error)?;
-        f.write_str(&text)
+        f.write_str(&text)?;
+        if let Some(second) = &self.0.second {
+            let text = serde_json::to_string_pretty(second).map_err(|_| std::fmt::Error)?;
+            write!(f, "\n// fuzz-schemas.json\n{text}")?;
+        }
+        Ok(())
     }
 }
 
 fuzz_target!(|spec: Spec| {
-    let Rendered { document, schema_names, operations } = spec.0;
-    let text = document.to_string();
-    let Some((output, items)) = generator_fuzz::generate("fuzz.json", text) else { return };
+    let Rendered { document, second, schema_names, operations } = spec.0;
+    let mut files = vec![("fuzz.json".to_owned(), document.to_string())];
+    files.extend(second.map(|second| ("fuzz-schemas.json".to_owned(), second.to_string())));
+    let Some((output, items)) = generator_fuzz::generate_files(files) else { return };
 
     assert_eq!(items.client_methods, operations, "client methods for {operations} operations");
     assert_eq!(output.model.operations.len(), operations, "operations in the model");

@@ -21,9 +21,16 @@ pub struct Items {
 /// Runs the generator on one spec text. `Err` is a clean refusal of the
 /// spec; a panic or code that does not parse is a bug, and panics here.
 pub fn generate(name: &str, text: String) -> Option<(Output, Items)> {
-    let input = SpecInput { name: name.to_owned(), version: None, text };
-    match generator::generate(&Config::new(CRATE_NAME), &[input]) {
+    generate_files(vec![(name.to_owned(), text)])
+}
+
+/// The same for a spec in several files, merged.
+pub fn generate_files(files: Vec<(String, String)>) -> Option<(Output, Items)> {
+    let inputs: Vec<SpecInput> = files.into_iter().map(|(name, text)| SpecInput { name, version: None, text }).collect();
+    match generator::generate(&Config::new(CRATE_NAME), &inputs) {
         Ok(output) => {
+            let problems = generator::lower::namespace_problems(&output.model);
+            assert!(problems.is_empty(), "names collide: {problems:#?}");
             let items = check_files(&output);
             Some((output, items))
         }

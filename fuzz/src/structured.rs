@@ -1,7 +1,10 @@
 //! Small OpenAPI 3.0 documents built from the fuzzer's bytes with
 //! `arbitrary`: a few paths, operations, parameters and component schemas,
-//! every name drawn from an alphabet of keywords, digits, symbols and quotes
-//! that naming has to turn into valid, distinct Rust identifiers.
+//! every name drawn from an alphabet of keywords, digits, symbols, quotes,
+//! the generated crate's own names and case variants of one another, that
+//! naming has to turn into valid, distinct Rust identifiers. Some of the
+//! schemas may stand in a second file, so that references (and loops of
+//! them) cross files.
 
 use arbitrary::{Arbitrary, Unstructured};
 use serde_json::{Map, Value, json};
@@ -13,6 +16,11 @@ const PIECES: &[&str] = &[
     "Option", "Result", "String", "Box", "Vec", "Client", "Error", "Response", "Request", "Unknown",
     "Default", "0", "1", "42", "_", "-", ".", " ", "\"", "'", "\\", "/", "$", "#", "{", "}", "%", "é",
     "ß", "日本", "\u{0}", "\n", "Stable20240101", "V2", "",
+    // The generated crate's own names, and spellings that meet after case
+    // conversion.
+    "Types", "types", "Runtime", "API", "Api", "client", "generated", "Environment", "RetryPolicy",
+    "ClientBuilder", "builder", "base_url", "Custom", "items", "timeout", "body", "options", "fooBar",
+    "foo_bar", "FooBar", "FOO-BAR",
 ];
 
 /// A name glued from one to four pieces of [`PIECES`].
@@ -152,6 +160,8 @@ pub struct SpecDef {
     pub paths: Vec<PathDef>,
     pub schemas: Vec<(Word, SchemaDef)>,
     pub server: Option<Word>,
+    /// Schemas from this index on stand in a second file.
+    pub split: u8,
 }
 
 /// Nesting beyond this renders as a plain string, so that specs stay small.
@@ -162,6 +172,8 @@ const MAX_ITEMS: usize = 4;
 /// (later duplicates of a path, method or schema name replace earlier ones).
 pub struct Rendered {
     pub document: Value,
+    /// The second file: the schemas split off, and no paths.
+    pub second: Option<Value>,
     /// The component schema names, as spelled in the document.
     pub schema_names: Vec<String>,
     pub operations: usize,
@@ -173,8 +185,13 @@ impl SpecDef {
         let ctx = Context { names: &names };
 
         let mut schemas = Map::new();
-        for (name, def) in self.schemas.iter().take(MAX_ITEMS) {
-            schemas.insert(name.0.clone(), ctx.schema_def(def));
+        let mut split_off = Map::new();
+        for (index, (name, def)) in self.schemas.iter().take(MAX_ITEMS).enumerate() {
+            // A later schema of a name replaces an earlier one, in whichever file.
+            schemas.remove(&name.0);
+            split_off.remove(&name.0);
+            let file = if index >= usize::from(self.split) { &mut split_off } else { &mut schemas };
+            file.insert(name.0.clone(), ctx.schema_def(def));
         }
 
         let mut paths = Map::new();
@@ -206,7 +223,15 @@ impl SpecDef {
         }
 
         let operations = paths.values().map(|item| item.as_object().map_or(0, Map::len)).sum();
-        let schema_names = schemas.keys().cloned().collect();
+        let schema_names = schemas.keys().chain(split_off.keys()).cloned().collect();
+        let second = (!split_off.is_empty()).then(|| {
+            json!({
+                "openapi": "3.0.3",
+                "info": { "title": self.title.0, "version": "1" },
+                "paths": {},
+                "components": { "schemas": split_off },
+            })
+        });
         let mut document = json!({
             "openapi": "3.0.3",
             "info": { "title": self.title.0, "version": "1" },
@@ -216,7 +241,7 @@ impl SpecDef {
         if let Some(server) = &self.server {
             document["servers"] = json!([{ "url": format!("https://{}.example.com", server.0) }]);
         }
-        Rendered { document, schema_names, operations }
+        Rendered { document, second, schema_names, operations }
     }
 }
 

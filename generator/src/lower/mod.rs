@@ -2,8 +2,11 @@
 //! (through `naming`), and decides what the client holds instead of each call.
 
 mod binary;
+mod namespaces;
 mod operation;
 mod schema;
+
+pub use namespaces::namespace_problems;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -132,7 +135,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     warnings.append(&mut schemas.warnings);
     warnings.sort();
 
-    Ok(Api {
+    let api = Api {
         title: api.info.title.clone(),
         description: api.info.description.clone(),
         servers: servers(&api.servers),
@@ -142,7 +145,12 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         types: schemas.types.into_values().collect(),
         env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
-    })
+    };
+    let problems = namespace_problems(&api);
+    if !problems.is_empty() {
+        return Err(Error::Internal(format!("the naming pass left names that collide: {}", problems.join("; "))));
+    }
+    Ok(api)
 }
 
 /// Marks the types sent as request bodies, and among them those sent with
