@@ -382,7 +382,7 @@ fn a_failing_regen_writes_nothing() {
     assert_ne!(text, broken);
     std::fs::write(&spec, &broken).unwrap_or_else(|e| panic!("{e}"));
 
-    let error = xtask::regen::regen(work.path(), xtask::regen::Mode::Write).err().unwrap_or_default();
+    let error = xtask::regen::regen(work.path(), xtask::regen::Mode::Write).err().map(|e| format!("{e:#}")).unwrap_or_default();
     assert!(error.contains("specs/invoices.2024-07-30.update-line-item.yaml:"), "{error}");
     assert!(error.contains("#/components/schemas/DateRnage"), "{error}");
 
@@ -401,7 +401,7 @@ fn check_reports_a_stale_client_with_a_diff() {
     let text = std::fs::read_to_string(&spec).unwrap_or_default();
     std::fs::write(&spec, text.replace("Price per Item", "Unit price")).unwrap_or_else(|e| panic!("{e}"));
 
-    let report = xtask::regen::regen(work.path(), xtask::regen::Mode::Check).err().unwrap_or_default();
+    let report = xtask::regen::regen(work.path(), xtask::regen::Mode::Check).err().map(|e| format!("{e:#}")).unwrap_or_default();
     assert!(report.contains("-    /// Price per Item"), "{report}");
     assert!(report.contains("+    /// Unit price"), "{report}");
     assert!(report.contains("+++ b/src/generated/types.rs"), "{report}");
