@@ -83,6 +83,9 @@ pub struct Config {
     pub(crate) pagination: Option<Pagination>,
     /// Prefix of the environment variables credentials are read from.
     pub(crate) env_prefix: Option<String>,
+    /// Inputs that are not entries but files the entries refer to by `$ref`
+    /// ([`crate::bundle`]); every other input is an entry.
+    pub(crate) referenced_files: std::collections::BTreeSet<String>,
 }
 
 impl Config {
@@ -99,7 +102,22 @@ impl Config {
             parameters: BTreeMap::new(),
             pagination: None,
             env_prefix: None,
+            referenced_files: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Names the inputs that are files the entry files refer to (by `$ref`
+    /// with a relative path), as [`crate::referenced_files`] named them: they
+    /// are read only through those references, never as documents of their
+    /// own. Every other input is an entry file.
+    pub fn referenced_files<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.referenced_files.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the input `name` is a referenced file rather than an entry.
+    pub fn is_referenced_file(&self, name: &str) -> bool {
+        self.referenced_files.contains(name)
     }
 
     pub fn layout(mut self, layout: Layout) -> Self {

@@ -26,6 +26,9 @@ pub const CORPUS_DIR: &str = "target/corpus";
 /// repository's: feature unification differs, and sharing would make the two
 /// workspaces rebuild each other's dependencies.
 pub const CORPUS_TARGET_DIR: &str = "target/corpus-target";
+/// The folder of split specs in a corpus, and the entry file of each.
+pub const MULTI_DIR: &str = "multi";
+pub const MULTI_ENTRY: &str = "openapi.yaml";
 /// The hidden command that generates one spec in a process of its own.
 pub const ONE_COMMAND: &str = "corpus-one";
 /// A generator run that takes longer is stopped and reported, so that a hang
@@ -48,7 +51,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let root = crate::workspace_root();
     let specs = list_specs(Path::new(dir))?;
     if specs.is_empty() {
-        return Err(anyhow::anyhow!("{}: no *.json, *.yaml or *.yml files to generate from", dir.display()));
+        return Err(anyhow::anyhow!("{}: no *.json, *.yaml or *.yml files (or multi/*/openapi.yaml) to generate from", dir.display()));
     }
     let scratch = root.join(CORPUS_DIR);
     fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
@@ -144,7 +147,36 @@ fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
         let crate_name = format!("corpus-{folder}");
         specs.push(Spec { path, file_name: name, folder, crate_name });
     }
+    // Split specs: each folder of `multi/`, from its `openapi.yaml`.
+    for entry in multi_entries(dir)? {
+        let Some(folder_name) = entry.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()) else { continue };
+        let mut folder = sanitize(&folder_name);
+        if specs.iter().any(|spec| spec.folder == folder) {
+            folder = format!("multi-{folder}");
+        }
+        let crate_name = format!("corpus-{folder}");
+        specs.push(Spec { path: entry, file_name: format!("multi/{folder_name}"), folder, crate_name });
+    }
     Ok(specs)
+}
+
+/// The entry file (`openapi.yaml`) of each folder of `dir/multi/`, sorted.
+pub fn multi_entries(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let multi = dir.join(MULTI_DIR);
+    let entries = match fs::read_dir(&multi) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", multi.display()))),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot read {}", multi.display()))?.path().join(MULTI_ENTRY);
+        if path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The *.json, *.yaml and *.yml files of `dir` (hidden ones left out),

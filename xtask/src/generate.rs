@@ -1,10 +1,9 @@
 //! `cargo xtask generate --spec <file>... --out <dir> [--name <crate>]`: any
 //! OpenAPI 3.0 files → a standalone crate.
 
-use anyhow::Context as _;
 use std::path::{Path, PathBuf};
 
-use generator::{Config, Layout, SpecInput};
+use generator::{Config, Layout};
 
 use crate::files;
 
@@ -32,13 +31,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
 
 /// Generates the crate `name` from `specs` into `out`.
 pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> anyhow::Result<String> {
-    let mut inputs = Vec::new();
-    for spec in specs {
-        let text = std::fs::read_to_string(spec).with_context(|| format!("{}: cannot read", spec.display()))?;
-        inputs.push(SpecInput { name: display_name(spec), version: None, text });
-    }
+    let (inputs, referenced) = crate::references::read_with_references(specs, &display_name)?;
     let command = format!("cargo xtask generate --name {name}");
-    let config = Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)");
+    let config =
+        Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)").referenced_files(referenced);
     let output = generator::generate(&config, &inputs).map_err(|e| anyhow::anyhow!(e.render(&inputs)))?;
 
     let plan = files::plan(out, &output.files, "src/generated")?;

@@ -167,5 +167,11 @@ pub fn specs_from(read: &dyn Fn(&str) -> anyhow::Result<String>) -> anyhow::Resu
             .map_err(|e| anyhow::anyhow!("{name}: cannot read ({e:#})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
         inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
     }
-    Ok(Specs { config: manifest.config(MANIFEST).layout(Layout::Module), manifest: text, inputs })
+    // The manifest's specs are the entry files; the files they refer to
+    // (names relative to the workspace root, like theirs) are read too. One
+    // that cannot be read is reported by the generator at its `$ref`.
+    let referenced = crate::references::read_referenced(&inputs, &|name| Ok(read(name).ok()))?;
+    let config = manifest.config(MANIFEST).layout(Layout::Module).referenced_files(referenced.iter().map(|r| r.name.clone()));
+    inputs.extend(referenced);
+    Ok(Specs { config, manifest: text, inputs })
 }
