@@ -47,7 +47,8 @@ const SCHEMAS: &str = "/components/schemas/";
 
 /// The files `input` refers to, as names resolved against its folder and
 /// normalized (`a/./b/../c.yaml` → `a/c.yaml`; leading `..` are kept), sorted.
-/// A remote (`https://…`) or absolute reference is an error at its `$ref`.
+/// Remote (`https://…`) and absolute references are left out: [`bundle`]
+/// reports them where it follows one.
 pub fn referenced_files(input: &SpecInput) -> Result<Vec<String>> {
     let value = crate::load::parse_any(input)?;
     let mut found = BTreeSet::new();
@@ -60,8 +61,10 @@ fn collect(input: &SpecInput, value: &Value, pointer: &mut String, in_mapping: b
     if depth > MAX_DEPTH {
         return Ok(());
     }
-    let note = |reference: &str, at: &str, found: &mut BTreeSet<String>| -> Result<()> {
-        if let Some((file, _)) = split(&input.name, reference).map_err(|help| unsupported(input, at, reference, help))?
+    let note = |reference: &str, found: &mut BTreeSet<String>| -> Result<()> {
+        // A remote reference is reported by `bundle` where it is followed:
+        // in example data (GitHub's spec has some) it is only text.
+        if let Ok(Some((file, _))) = split(&input.name, reference)
             && is_spec_file(&file)
         {
             found.insert(file);
@@ -75,8 +78,8 @@ fn collect(input: &SpecInput, value: &Value, pointer: &mut String, in_mapping: b
                 pointer.push('/');
                 pointer.push_str(&locate::escape_pointer_token(key));
                 match child {
-                    Value::String(reference) if key == "$ref" => note(reference, pointer, found)?,
-                    Value::String(reference) if in_mapping && looks_like_reference(reference) => note(reference, pointer, found)?,
+                    Value::String(reference) if key == "$ref" => note(reference, found)?,
+                    Value::String(reference) if in_mapping && looks_like_reference(reference) => note(reference, found)?,
                     _ => collect(input, child, pointer, key == "mapping", found, depth + 1)?,
                 }
                 pointer.truncate(len);
@@ -244,7 +247,9 @@ fn child_context(context: Context, key: &str) -> Context {
         },
         Context::Other => match key {
             "schema" => Context::Schema,
-            "example" => Context::Data,
+            // Example objects' values and extensions are data.
+            "example" | "value" => Context::Data,
+            key if key.starts_with("x-") => Context::Data,
             _ => Context::Other,
         },
         Context::SchemaMap | Context::SchemaList => Context::Schema,

@@ -85,11 +85,24 @@ fn a_remote_reference_is_a_located_error_and_never_fetched() {
     let entry = SpecInput {
         name: "openapi.yaml".to_owned(),
         version: None,
-        text: "openapi: 3.0.3\npaths:\n  /x:\n    $ref: 'https://example.com/x.yaml'\n".to_owned(),
+        text: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths:\n  /x:\n    $ref: 'https://example.com/x.yaml'\n".to_owned(),
     };
-    let error = generator::referenced_files(&entry).err().map(|e| e.to_string()).unwrap_or_default();
-    assert!(error.starts_with("openapi.yaml:4:11"), "{error}");
+    // Not a file to read…
+    assert!(generator::referenced_files(&entry).unwrap_or_else(|e| panic!("{e}")).is_empty());
+    // …and an error where it is followed.
+    let error = generator::generate(&Config::new("fixture"), &[entry]).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(error.starts_with("openapi.yaml:7:11"), "{error}");
     assert!(error.contains("never fetched"), "{error}");
+}
+
+#[test]
+fn a_reference_in_example_data_is_left_alone() {
+    let entry = SpecInput {
+        name: "openapi.yaml".to_owned(),
+        version: None,
+        text: "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\ncomponents:\n  examples:\n    e:\n      value:\n        $ref: 'https://example.com/users/1'\n".to_owned(),
+    };
+    generator::generate(&Config::new("fixture"), &[entry]).unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]

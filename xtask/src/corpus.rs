@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use generator::{Config, Layout, SpecInput};
+use generator::{Config, Layout};
 
 use crate::{files, process};
 
@@ -106,11 +106,10 @@ pub struct OneArgs {
 
 pub fn run_one(args: &OneArgs) -> anyhow::Result<()> {
     let (spec, out, name) = (args.spec.as_path(), &args.out, &args.name);
-    let text = fs::read_to_string(spec).with_context(|| format!("{}: cannot read", spec.display()))?;
-    let input = SpecInput { name: file_name(spec), version: None, text };
-    let config = Config::new(name).layout(Layout::Member).command(COMMAND).manifest_name("(command line)");
+    let (inputs, referenced) = crate::references::read_with_references(&[spec.to_path_buf()], &file_name)?;
+    let config = Config::new(name).layout(Layout::Member).command(COMMAND).manifest_name("(command line)").referenced_files(referenced);
     let started = Instant::now();
-    let generated = generator::generate(&config, &[input]);
+    let generated = generator::generate(&config, &inputs);
     let time = started.elapsed();
     let written = generated.map_err(|e| anyhow::anyhow!(e.to_string())).and_then(|output| {
         let out = Path::new(out);
