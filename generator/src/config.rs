@@ -90,6 +90,9 @@ pub struct Config {
     /// The header parameters set once on the client instead of on each
     /// call; `None`: those on every operation of a spec with several.
     pub(crate) client_headers: Option<Vec<String>>,
+    /// Inputs that are not entries but files the entries refer to by `$ref`
+    /// ([`crate::bundle`]); every other input is an entry.
+    pub(crate) referenced_files: std::collections::BTreeSet<String>,
 }
 
 impl Config {
@@ -108,7 +111,22 @@ impl Config {
             env_prefix: None,
             version_prefix: None,
             client_headers: None,
+            referenced_files: std::collections::BTreeSet::new(),
         }
+    }
+
+    /// Names the inputs that are files the entry files refer to (by `$ref`
+    /// with a relative path), as [`crate::referenced_files`] named them: they
+    /// are read only through those references, never as documents of their
+    /// own. Every other input is an entry file.
+    pub fn referenced_files<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.referenced_files.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the input `name` is a referenced file rather than an entry.
+    pub fn is_referenced_file(&self, name: &str) -> bool {
+        self.referenced_files.contains(name)
     }
 
     pub fn layout(mut self, layout: Layout) -> Self {

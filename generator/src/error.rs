@@ -86,6 +86,28 @@ pub struct Parts<'e> {
 }
 
 impl Error {
+    /// Every location the error names, to be moved (into the referenced file
+    /// bundled content came from).
+    pub fn locations_mut(&mut self) -> Vec<&mut Location> {
+        match self {
+            Error::Syntax { location, .. }
+            | Error::Schema { location, .. }
+            | Error::UnsupportedVersion { location, .. }
+            | Error::DanglingRef { location, .. }
+            | Error::UnsupportedRef { location, .. }
+            | Error::Invalid { location, .. } => vec![location],
+            Error::DuplicateOperation { first, second, .. }
+            | Error::DuplicateOperationId { first, second, .. }
+            | Error::ConflictingComponent { first, second, .. } => vec![first, second],
+            Error::AliasLoop { places, .. } => places.iter_mut().collect(),
+            Error::TypeNameCollision { .. }
+            | Error::Manifest { .. }
+            | Error::UnusedOverride { .. }
+            | Error::Config(_)
+            | Error::Internal(_) => Vec::new(),
+        }
+    }
+
     pub fn parts(&self) -> Parts<'_> {
         let one = |location, headline: String, help: String| Parts {
             headline,

@@ -11,6 +11,7 @@
 // once per failed run, so their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
+pub mod bundle;
 pub mod config;
 pub mod diagnostic;
 pub mod diff;
@@ -30,6 +31,7 @@ pub mod render;
 
 use std::collections::BTreeMap;
 
+pub use bundle::referenced_files;
 pub use config::{Config, Layout, SpecInput};
 pub use error::{Error, Location, Result};
 pub use manifest::Manifest;
@@ -44,13 +46,45 @@ pub struct Output {
 
 /// Parses, merges and lowers the specs into the model.
 pub fn model(config: &Config, inputs: &[SpecInput]) -> Result<model::Api> {
-    lower::lower(config, &merged(config, inputs)?)
+    let (merged, origins) = merged_with_origins(config, inputs)?;
+    lower::lower(config, &merged).map_err(|error| origins.relocate(error, inputs))
 }
 
 fn merged<'a>(config: &Config, inputs: &'a [SpecInput]) -> Result<merge::Merged<'a>> {
+    merged_with_origins(config, inputs).map(|(merged, _)| merged)
+}
+
+/// Entry files are loaded, each bundled with the files it refers to
+/// ([`bundle`]); referenced files are read only through those references.
+fn merged_with_origins<'a>(config: &Config, inputs: &'a [SpecInput]) -> Result<(merge::Merged<'a>, Origins)> {
     config.validate()?;
-    let documents = inputs.iter().map(load::load).collect::<Result<Vec<_>>>()?;
-    merge::merge(config, inputs, documents)
+    let referenced: BTreeMap<&str, &SpecInput> =
+        inputs.iter().filter(|i| config.is_referenced_file(&i.name)).map(|i| (i.name.as_str(), i)).collect();
+    let documents = inputs
+        .iter()
+        .filter(|i| !config.is_referenced_file(&i.name))
+        .map(|i| load::load_with(i, &referenced))
+        .collect::<Result<Vec<_>>>()?;
+    let origins = Origins(documents.iter().filter(|d| !d.provenance.is_empty()).map(|d| (d.name.clone(), d.provenance.clone())).collect());
+    let merged = merge::merge(config, inputs, documents).map_err(|error| origins.relocate(error, inputs))?;
+    Ok((merged, origins))
+}
+
+/// Each bundled entry's [`bundle::Provenance`], by entry name.
+struct Origins(BTreeMap<String, bundle::Provenance>);
+
+impl Origins {
+    /// Points the error's locations into the referenced files where its
+    /// content came from.
+    fn relocate(&self, mut error: Error, inputs: &[SpecInput]) -> Error {
+        for location in error.locations_mut() {
+            if let Some(provenance) = self.0.get(&location.file) {
+                let file = location.file.clone();
+                provenance.relocate(location, &file, inputs);
+            }
+        }
+        error
+    }
 }
 
 /// The merged API as one OpenAPI document, for tools that read specs (mock

@@ -17,6 +17,8 @@ pub struct Document {
     /// What reading the file left out, as "<file>: <pointer>: <what>": the
     /// parts of an OpenAPI 3.1 document that 3.0 cannot say.
     pub notes: Vec<String>,
+    /// Where the content taken from referenced files came from.
+    pub provenance: crate::bundle::Provenance,
 }
 
 /// The OpenAPI editions the generator reads.
@@ -26,10 +28,35 @@ enum Edition {
     V31,
 }
 
+/// Loads a spec file that refers to no other file.
 pub fn load(input: &SpecInput) -> Result<Document> {
+    load_with(input, &std::collections::BTreeMap::new())
+}
+
+/// Loads the entry file `input`, taking what its references to other files
+/// name from `files` ([`crate::bundle`]). A later error in content taken
+/// from another file points into that file.
+pub fn load_with(input: &SpecInput, files: &std::collections::BTreeMap<&str, &SpecInput>) -> Result<Document> {
+    let mut value = parse_any(input)?;
+    let edition = check_version(input, &value)?;
+    let provenance = crate::bundle::bundle(input, &mut value, files)?;
+    let inputs: Vec<SpecInput> = if provenance.is_empty() { Vec::new() } else { files.values().map(|f| (*f).clone()).collect() };
+    loaded(input, value, edition, provenance.clone()).map_err(|mut error| {
+        for location in error.locations_mut() {
+            provenance.relocate(location, &input.name, &inputs);
+        }
+        error
+    })
+}
+
+/// The text of any spec file, an entry or a referenced one, as a JSON value.
+pub(crate) fn parse_any(input: &SpecInput) -> Result<serde_json::Value> {
     check_size(input)?;
-    let mut value = parse_text(input)?;
-    let notes = match check_version(input, &value)? {
+    parse_text(input)
+}
+
+fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, provenance: crate::bundle::Provenance) -> Result<Document> {
+    let notes = match edition {
         Edition::V30 => Vec::new(),
         Edition::V31 => openapi31::downgrade(&mut value)
             .into_iter()
@@ -40,7 +67,7 @@ pub fn load(input: &SpecInput) -> Result<Document> {
     crate::ref_siblings::wrap(&mut value);
     let api = read_openapi(input, &value)?;
     check::operation_ids(input, &api)?;
-    Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes })
+    Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes, provenance })
 }
 
 fn is_json(input: &SpecInput) -> bool {

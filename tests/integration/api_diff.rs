@@ -388,9 +388,9 @@ fn the_base_is_read_from_git_without_touching_the_working_tree() {
     let model = head.model(&root()).unwrap_or_else(|e| panic!("{e}"));
     assert!(model.operations.iter().any(|o| o.name == "update_line_item"));
 
-    let error = Base::resolve(&root(), "no-such-branch").err().unwrap_or_default();
+    let error = Base::resolve(&root(), "no-such-branch").err().map(|e| format!("{e:#}")).unwrap_or_default();
     assert!(error.contains("`no-such-branch` is not a commit of a git repository at"), "{error}");
-    let error = Base::resolve(&root(), "--output=x").err().unwrap_or_default();
+    let error = Base::resolve(&root(), "--output=x").err().map(|e| format!("{e:#}")).unwrap_or_default();
     assert!(error.contains("is not a git revision"), "{error}");
 }
 
@@ -418,9 +418,9 @@ A pub struct constructible with a struct literal has a new pub field.
     let verdict = parse_verdict(major).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((verdict.release, verdict.lints), (Release::Major, vec!["constructible_struct_adds_field".to_owned()]));
     let minor = "--- failure function_marked_deprecated: function #[deprecated] added ---\n     Summary semver requires new minor version: 0 major and 1 minor checks failed\n";
-    assert_eq!(parse_verdict(minor).map(|v| v.release), Ok(Release::Minor));
-    assert_eq!(parse_verdict("     Summary no semver update required\n").map(|v| v.release), Ok(Release::None));
-    let error = parse_verdict("error: failed to build rustdoc for crate\n").err().unwrap_or_default();
+    assert_eq!(parse_verdict(minor).map(|v| v.release).ok(), Some(Release::Minor));
+    assert_eq!(parse_verdict("     Summary no semver update required\n").map(|v| v.release).ok(), Some(Release::None));
+    let error = parse_verdict("error: failed to build rustdoc for crate\n").err().map(|e| format!("{e:#}")).unwrap_or_default();
     assert!(error.contains("no summary") && error.contains("failed to build rustdoc"), "{error}");
 }
 

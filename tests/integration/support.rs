@@ -100,3 +100,11 @@ pub fn copy_tree(from: &Path, to: &Path) {
         std::fs::write(&target, bytes).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
     }
 }
+
+/// Every file below `dir`, subfolders included, in no particular order.
+pub fn list_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() { list_files(&path, out) } else { out.push(path) }
+    }
+}

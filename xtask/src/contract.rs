@@ -3,6 +3,7 @@
 //! response that does not match it. Prism is installed under target/, started
 //! on a free port, and stopped by its process id whatever the tests do.
 
+use anyhow::Context as _;
 use std::fs;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -17,13 +18,10 @@ pub const CONTRACT_DIR: &str = "target/contract";
 /// How long Prism may take to load the spec and listen.
 const STARTUP_LIMIT: Duration = Duration::from_secs(60);
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    if !args.is_empty() {
-        return Err("usage: cargo xtask contract".to_owned());
-    }
+pub fn run() -> anyhow::Result<()> {
     let root = crate::workspace_root();
     let dir = root.join(CONTRACT_DIR);
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let spec = write_spec(&root, &dir)?;
     let prism = install_prism(&dir)?;
     let port = free_port()?;
@@ -35,22 +33,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     server.stop()?;
     match tests? {
         true => Ok(()),
-        false => Err(format!("the contract tests failed; Prism's log of every request is in {}", relative(&root, &log))),
+        false => Err(anyhow::anyhow!("the contract tests failed; Prism's log of every request is in {}", relative(&root, &log))),
     }
 }
 
 /// The merged document, as Prism reads it, in `dir/spec.json`.
-fn write_spec(root: &Path, dir: &Path) -> Result<PathBuf, String> {
+fn write_spec(root: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     let (config, inputs) = crate::regen::read_specs(root)?;
-    let merged = generator::merged_spec(&config, &inputs).map_err(|e| e.to_string())?;
+    let merged = generator::merged_spec(&config, &inputs).map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let path = dir.join("spec.json");
-    fs::write(&path, format!("{merged:#}\n")).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    fs::write(&path, format!("{merged:#}\n")).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
 }
 
 /// Prism's executable under `dir/prism`, installed with npm unless the pinned
 /// version is already there.
-fn install_prism(dir: &Path) -> Result<PathBuf, String> {
+fn install_prism(dir: &Path) -> anyhow::Result<PathBuf> {
     let prefix = dir.join("prism");
     let executable = prefix.join("node_modules/.bin/prism");
     let manifest = prefix.join("node_modules").join(PRISM_PACKAGE).join("package.json");
@@ -65,20 +63,20 @@ fn install_prism(dir: &Path) -> Result<PathBuf, String> {
         .arg(&prefix)
         .arg(format!("{PRISM_PACKAGE}@{PRISM_VERSION}"))
         .status()
-        .map_err(|e| format!("cannot run npm ({e})\n  help: the contract test needs Node.js (18.20 or newer) and npm on PATH"))?;
+        .map_err(|e| anyhow::anyhow!("cannot run npm ({e})\n  help: the contract test needs Node.js (18.20 or newer) and npm on PATH"))?;
     if !status.success() || !executable.is_file() {
-        return Err(format!("`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` failed ({status}); see npm's output above"));
+        return Err(anyhow::anyhow!("`npm install {PRISM_PACKAGE}@{PRISM_VERSION}` failed ({status}); see npm's output above"));
     }
     Ok(executable)
 }
 
 /// A port nothing listens on right now. Prism binds it a moment later; if
 /// something else took it in between, Prism exits and its log says so.
-fn free_port() -> Result<u16, String> {
+fn free_port() -> anyhow::Result<u16> {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())
-        .map_err(|e| format!("cannot find a free port on 127.0.0.1: {e}"))
+        .context("cannot find a free port on 127.0.0.1")
 }
 
 /// A running Prism. Dropping it stops the process, so an early return or a
@@ -90,9 +88,9 @@ struct Prism {
 }
 
 impl Prism {
-    fn start(executable: &Path, spec: &Path, port: u16, log: &Path) -> Result<Prism, String> {
-        let output = fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-        let errors = output.try_clone().map_err(|e| format!("cannot share {}: {e}", log.display()))?;
+    fn start(executable: &Path, spec: &Path, port: u16, log: &Path) -> anyhow::Result<Prism> {
+        let output = fs::File::create(log).with_context(|| format!("cannot create {}", log.display()))?;
+        let errors = output.try_clone().with_context(|| format!("cannot share {}", log.display()))?;
         let child = Command::new(executable)
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
             // Prism answers a request that breaks the spec with 400/422 and the
@@ -107,7 +105,7 @@ impl Prism {
             .stdout(output)
             .stderr(errors)
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", executable.display()))?;
+            .with_context(|| format!("cannot start {}", executable.display()))?;
         Ok(Prism { child, port, log: log.to_path_buf() })
     }
 
@@ -116,21 +114,21 @@ impl Prism {
     }
 
     /// Waits until Prism accepts connections, failing early if it exits.
-    fn wait_until_listening(&mut self, limit: Duration) -> Result<(), String> {
+    fn wait_until_listening(&mut self, limit: Duration) -> anyhow::Result<()> {
         let address = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));
         let started = Instant::now();
         loop {
             if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
                 return Ok(());
             }
-            let exited = self.child.try_wait().map_err(|e| format!("cannot watch Prism: {e}"))?;
+            let exited = self.child.try_wait().context("cannot watch Prism")?;
             if exited.is_some() || started.elapsed() > limit {
                 let why = match exited {
                     Some(status) => format!("exited ({status})"),
                     None => format!("did not listen within {} s", limit.as_secs()),
                 };
                 let output = fs::read_to_string(&self.log).unwrap_or_default();
-                return Err(format!("Prism {why} (port {}); its output:\n{}", self.port, output.trim_end()));
+                return Err(anyhow::anyhow!("Prism {why} (port {}); its output:\n{}", self.port, output.trim_end()));
             }
             thread::sleep(Duration::from_millis(100));
         }
@@ -138,8 +136,8 @@ impl Prism {
 
     /// Stops Prism by its process id (Prism keeps no state worth a graceful
     /// shutdown) and reaps it.
-    fn stop(mut self) -> Result<(), String> {
-        self.kill().map_err(|e| format!("cannot stop Prism (pid {}): {e}", self.child.id()))
+    fn stop(mut self) -> anyhow::Result<()> {
+        self.kill().with_context(|| format!("cannot stop Prism (pid {})", self.child.id()))
     }
 
     fn kill(&mut self) -> std::io::Result<()> {
@@ -159,14 +157,14 @@ impl Drop for Prism {
 
 /// Runs the ignored tests of the `contract` module against `url`; true when
 /// they passed.
-fn run_tests(root: &Path, url: &str) -> Result<bool, String> {
+fn run_tests(root: &Path, url: &str) -> anyhow::Result<bool> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .current_dir(root)
         .args(["test", "-p", "tests", "--test", "integration", "contract::", "--", "--ignored", "--test-threads=1"])
         .env("PRISM_URL", url)
         .status()
-        .map_err(|e| format!("cannot run cargo test: {e}"))?;
+        .context("cannot run cargo test")?;
     Ok(status.success())
 }
 

@@ -7,6 +7,7 @@
 //! by a single `cargo check` with its own target folder; its JSON messages
 //! give each crate's rustc warnings and errors.
 
+use anyhow::Context as _;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use generator::{Config, Layout, SpecInput};
+use generator::{Config, Layout};
 
 use crate::{files, process};
 
@@ -25,6 +26,9 @@ pub const CORPUS_DIR: &str = "target/corpus";
 /// repository's: feature unification differs, and sharing would make the two
 /// workspaces rebuild each other's dependencies.
 pub const CORPUS_TARGET_DIR: &str = "target/corpus-target";
+/// The folder of split specs in a corpus, and the entry file of each.
+pub const MULTI_DIR: &str = "multi";
+pub const MULTI_ENTRY: &str = "openapi.yaml";
 /// The hidden command that generates one spec in a process of its own.
 pub const ONE_COMMAND: &str = "corpus-one";
 /// A generator run that takes longer is stopped and reported, so that a hang
@@ -33,19 +37,25 @@ const GENERATION_LIMIT: Duration = Duration::from_secs(600);
 /// The generated crates' headers name this command.
 const COMMAND: &str = "cargo xtask corpus";
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let [dir] = args else {
-        return Err("usage: cargo xtask corpus <dir>".to_owned());
-    };
+/// `cargo xtask corpus`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The folder of specs (CI: ../shared/corpus).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let dir = &args.dir;
     let started = Instant::now();
     let root = crate::workspace_root();
     let specs = list_specs(Path::new(dir))?;
     if specs.is_empty() {
-        return Err(format!("{dir}: no *.json, *.yaml or *.yml files to generate from"));
+        return Err(anyhow::anyhow!("{}: no *.json, *.yaml or *.yml files (or multi/*/openapi.yaml) to generate from", dir.display()));
     }
     let scratch = root.join(CORPUS_DIR);
-    fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-    let executable = std::env::current_exe().map_err(|e| format!("cannot find the xtask executable: {e}"))?;
+    fs::create_dir_all(&scratch).with_context(|| format!("cannot create {}", scratch.display()))?;
+    let executable = std::env::current_exe().context("cannot find the xtask executable")?;
 
     let mut rows = Vec::new();
     for spec in specs {
@@ -79,25 +89,29 @@ pub fn run(args: &[String]) -> Result<(), String> {
     );
     match failed.as_slice() {
         [] => Ok(()),
-        failed => Err(format!("{} of {} specs failed: {}", failed.len(), rows.len(), failed.join(", "))),
+        failed => Err(anyhow::anyhow!("{} of {} specs failed: {}", failed.len(), rows.len(), failed.join(", "))),
     }
 }
 
 /// `corpus-one <spec> <out> <crate>`: generates one crate and prints one
 /// tab-separated line of statistics (see [`Stats::line`]); an error goes to
 /// stderr as usual.
-pub fn run_one(args: &[String]) -> Result<(), String> {
-    let [spec, out, name] = args else {
-        return Err(format!("usage: xtask {ONE_COMMAND} <spec> <out> <crate name>"));
-    };
-    let spec = Path::new(spec);
-    let text = fs::read_to_string(spec).map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
-    let input = SpecInput { name: file_name(spec), version: None, text };
-    let config = Config::new(name).layout(Layout::Member).command(COMMAND).manifest_name("(command line)");
+/// The hidden per-spec command's arguments.
+#[derive(Debug, clap::Args)]
+pub struct OneArgs {
+    pub spec: PathBuf,
+    pub out: PathBuf,
+    pub name: String,
+}
+
+pub fn run_one(args: &OneArgs) -> anyhow::Result<()> {
+    let (spec, out, name) = (args.spec.as_path(), &args.out, &args.name);
+    let (inputs, referenced) = crate::references::read_with_references(&[spec.to_path_buf()], &file_name)?;
+    let config = Config::new(name).layout(Layout::Member).command(COMMAND).manifest_name("(command line)").referenced_files(referenced);
     let started = Instant::now();
-    let generated = generator::generate(&config, &[input]);
+    let generated = generator::generate(&config, &inputs);
     let time = started.elapsed();
-    let written = generated.map_err(|e| e.to_string()).and_then(|output| {
+    let written = generated.map_err(|e| anyhow::anyhow!(e.to_string())).and_then(|output| {
         let out = Path::new(out);
         let plan = files::plan(out, &output.files, "src/generated")?;
         files::apply(out, &output.files, &plan)?;
@@ -119,7 +133,7 @@ struct Spec {
 }
 
 /// The spec files of `dir`, sorted by name, each with a folder name of its own.
-fn list_specs(dir: &Path) -> Result<Vec<Spec>, String> {
+fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
     let mut specs: Vec<Spec> = Vec::new();
     for path in spec_files(dir)? {
         let name = file_name(&path);
@@ -132,16 +146,45 @@ fn list_specs(dir: &Path) -> Result<Vec<Spec>, String> {
         let crate_name = format!("corpus-{folder}");
         specs.push(Spec { path, file_name: name, folder, crate_name });
     }
+    // Split specs: each folder of `multi/`, from its `openapi.yaml`.
+    for entry in multi_entries(dir)? {
+        let Some(folder_name) = entry.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()) else { continue };
+        let mut folder = sanitize(&folder_name);
+        if specs.iter().any(|spec| spec.folder == folder) {
+            folder = format!("multi-{folder}");
+        }
+        let crate_name = format!("corpus-{folder}");
+        specs.push(Spec { path: entry, file_name: format!("multi/{folder_name}"), folder, crate_name });
+    }
     Ok(specs)
+}
+
+/// The entry file (`openapi.yaml`) of each folder of `dir/multi/`, sorted.
+pub fn multi_entries(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let multi = dir.join(MULTI_DIR);
+    let entries = match fs::read_dir(&multi) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(anyhow::Error::new(e).context(format!("cannot read {}", multi.display()))),
+    };
+    let mut paths = Vec::new();
+    for entry in entries {
+        let path = entry.with_context(|| format!("cannot read {}", multi.display()))?.path().join(MULTI_ENTRY);
+        if path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    Ok(paths)
 }
 
 /// The *.json, *.yaml and *.yml files of `dir` (hidden ones left out),
 /// sorted by name.
-pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+pub fn spec_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", dir.display()))?.path();
+        let path = entry.with_context(|| format!("cannot read {}", dir.display()))?.path();
         let extension = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
         let hidden = file_name(&path).starts_with('.');
         if path.is_file() && !hidden && matches!(extension.as_str(), "json" | "yaml" | "yml") {
@@ -232,7 +275,7 @@ impl Generation {
 }
 
 /// Runs `corpus-one` for `spec` and reads what it printed.
-fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> Result<Generation, String> {
+fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> anyhow::Result<Generation> {
     let process::Finished { status, stdout, stderr } = process::run_at_most(
         Command::new(executable).arg(ONE_COMMAND).arg(&spec.path).arg(out).arg(&spec.crate_name),
         GENERATION_LIMIT,
@@ -251,12 +294,12 @@ fn generate_in_child(executable: &Path, spec: &Spec, out: &Path) -> Result<Gener
 
 /// Removes crate folders of specs that are gone or no longer generate, so
 /// nothing stale is left to mislead.
-fn remove_other_folders(scratch: &Path, members: &[String]) -> Result<(), String> {
-    let entries = fs::read_dir(scratch).map_err(|e| format!("cannot read {}: {e}", scratch.display()))?;
+fn remove_other_folders(scratch: &Path, members: &[String]) -> anyhow::Result<()> {
+    let entries = fs::read_dir(scratch).with_context(|| format!("cannot read {}", scratch.display()))?;
     for entry in entries {
-        let path = entry.map_err(|e| format!("cannot read {}: {e}", scratch.display()))?.path();
+        let path = entry.with_context(|| format!("cannot read {}", scratch.display()))?.path();
         if path.is_dir() && !members.contains(&file_name(&path)) {
-            fs::remove_dir_all(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            fs::remove_dir_all(&path).with_context(|| format!("cannot remove {}", path.display()))?;
         }
     }
     Ok(())
@@ -265,7 +308,7 @@ fn remove_other_folders(scratch: &Path, members: &[String]) -> Result<(), String
 /// The scratch workspace's `Cargo.toml`, and the repository's `Cargo.lock`
 /// so that the crates build with the versions the repository tests (and
 /// need nothing the repository has not fetched already).
-fn write_workspace(root: &Path, scratch: &Path, members: &[String]) -> Result<(), String> {
+fn write_workspace(root: &Path, scratch: &Path, members: &[String]) -> anyhow::Result<()> {
     let mut manifest = String::from("# Written by `cargo xtask corpus`: the crates generated from the corpus, checked together.\n");
     manifest.push_str("[workspace]\nresolver = \"3\"\nmembers = [\n");
     for member in members {
@@ -273,9 +316,9 @@ fn write_workspace(root: &Path, scratch: &Path, members: &[String]) -> Result<()
     }
     manifest.push_str("]\n");
     let path = scratch.join("Cargo.toml");
-    fs::write(&path, manifest).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    fs::write(&path, manifest).with_context(|| format!("cannot write {}", path.display()))?;
     let lock = root.join("Cargo.lock");
-    fs::copy(&lock, scratch.join("Cargo.lock")).map_err(|e| format!("cannot copy {} to {}: {e}", lock.display(), scratch.display()))?;
+    fs::copy(&lock, scratch.join("Cargo.lock")).with_context(|| format!("cannot copy {} to {}", lock.display(), scratch.display()))?;
     Ok(())
 }
 
@@ -302,7 +345,7 @@ struct Check {
 /// Runs one `cargo check` over the scratch workspace: each crate's messages,
 /// keyed by its folder. Its exit status adds nothing: a crate that failed
 /// has errors, and one that a failure elsewhere stopped is not `finished`.
-fn check_workspace(root: &Path, scratch: &Path) -> Result<BTreeMap<String, Check>, String> {
+fn check_workspace(root: &Path, scratch: &Path) -> anyhow::Result<BTreeMap<String, Check>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     eprintln!("corpus: cargo check --workspace in {CORPUS_DIR} (target folder {CORPUS_TARGET_DIR})");
     let mut command = Command::new(cargo);
@@ -323,11 +366,11 @@ fn check_workspace(root: &Path, scratch: &Path) -> Result<BTreeMap<String, Check
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+        .context("cannot run cargo check")?;
     let mut checks: BTreeMap<String, Check> = BTreeMap::new();
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines() {
-            let line = line.map_err(|e| format!("cannot read cargo check's output: {e}"))?;
+            let line = line.context("cannot read cargo check's output")?;
             match cargo_message(&line) {
                 Some(CargoMessage::Checked { folder }) => checks.entry(folder).or_default().finished = true,
                 Some(CargoMessage::Diagnostic { folder, diagnostic, is_error }) => {
@@ -344,7 +387,7 @@ fn check_workspace(root: &Path, scratch: &Path) -> Result<BTreeMap<String, Check
             }
         }
     }
-    child.wait().map_err(|e| format!("cannot wait for cargo check: {e}"))?;
+    child.wait().context("cannot wait for cargo check")?;
     Ok(checks)
 }
 

@@ -7,6 +7,7 @@
 //! sides go through today's generator: the report is about the specs, not
 //! about changes to the generator.
 
+use anyhow::Context as _;
 use std::path::Path;
 use std::process::Command;
 
@@ -15,41 +16,35 @@ use generator::model::Api;
 
 use crate::regen;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Text,
     Markdown,
     Json,
 }
 
-const USAGE: &str = "usage: cargo xtask diff [--base <git-rev>] [--format text|markdown|json] [--fail-on-breaking]";
+/// `cargo xtask diff`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The git revision whose specs/ are compared against.
+    #[arg(long, value_name = "GIT-REV", default_value = "HEAD")]
+    pub base: String,
+    /// How the report is printed.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Exit non-zero when anything breaks.
+    #[arg(long)]
+    pub fail_on_breaking: bool,
+}
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut base = "HEAD".to_owned();
-    let mut format = Format::Text;
-    let mut fail_on_breaking = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--base" => base = args.next().ok_or_else(|| format!("--base needs a git revision\n{USAGE}"))?.clone(),
-            "--format" => {
-                format = match args.next().map(String::as_str) {
-                    Some("text") => Format::Text,
-                    Some("markdown") => Format::Markdown,
-                    Some("json") => Format::Json,
-                    other => return Err(format!("--format takes text, markdown or json, not {other:?}\n{USAGE}")),
-                }
-            }
-            "--fail-on-breaking" => fail_on_breaking = true,
-            other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
-        }
-    }
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let (base, format, fail_on_breaking) = (&args.base, args.format, args.fail_on_breaking);
     let root = crate::workspace_root();
-    let base = Base::resolve(&root, &base).map_err(|e| format!("{e}; pass --base with a branch, tag or commit (`git log --oneline` lists them)"))?;
+    let base = Base::resolve(&root, base).map_err(|e| anyhow::anyhow!("{e:#}; pass --base with a branch, tag or commit (`git log --oneline` lists them)"))?;
     let report = generator::diff::diff(&base.model(&root)?, &working_tree_model(&root)?);
     print!("{}", render(&report, &base.label(), format));
     if fail_on_breaking && report.breaking() > 0 {
-        return Err(format!("{} breaking API changes since {} (--fail-on-breaking)", report.breaking(), base.label()));
+        return Err(anyhow::anyhow!("{} breaking API changes since {} (--fail-on-breaking)", report.breaking(), base.label()));
     }
     Ok(())
 }
@@ -64,12 +59,12 @@ pub struct Base {
 
 impl Base {
     /// Resolves `rev` in the repository holding `root`.
-    pub fn resolve(root: &Path, rev: &str) -> Result<Base, String> {
+    pub fn resolve(root: &Path, rev: &str) -> anyhow::Result<Base> {
         if rev.starts_with('-') {
-            return Err(format!("`{rev}` is not a git revision; pass --base with a branch, tag or commit"));
+            return Err(anyhow::anyhow!("`{rev}` is not a git revision; pass --base with a branch, tag or commit"));
         }
         let commit = git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-            .map_err(|e| format!("`{rev}` is not a commit of a git repository at {} ({e})", root.display()))?;
+            .map_err(|e| anyhow::anyhow!("`{rev}` is not a commit of a git repository at {} ({e:#})", root.display()))?;
         Ok(Base { rev: rev.to_owned(), commit: commit.trim().to_owned() })
     }
 
@@ -83,43 +78,43 @@ impl Base {
     }
 
     /// The model of specs/ as committed at the base.
-    pub fn model(&self, root: &Path) -> Result<Api, String> {
+    pub fn model(&self, root: &Path) -> anyhow::Result<Api> {
         self.model_of(&self.specs(root)?)
     }
 
     /// specs/ as committed at the base: every file read (the manifest and
     /// the specs it lists, path → text), and what they configure.
-    pub fn specs(&self, root: &Path) -> Result<regen::Specs, String> {
-        let read = |name: &str| -> Result<String, String> { git(root, &["show", &format!("{}:./{name}", self.commit)]) };
-        regen::specs_from(&read).map_err(|e| format!("reading specs/ at {}: {e}", self.label()))
+    pub fn specs(&self, root: &Path) -> anyhow::Result<regen::Specs> {
+        let read = |name: &str| -> anyhow::Result<String> { git(root, &["show", &format!("{}:./{name}", self.commit)]) };
+        regen::specs_from(&read).with_context(|| format!("reading specs/ at {}", self.label()))
     }
 
     /// The model of `specs`, read at the base.
-    pub fn model_of(&self, specs: &regen::Specs) -> Result<Api, String> {
+    pub fn model_of(&self, specs: &regen::Specs) -> anyhow::Result<Api> {
         generator::model(&specs.config, &specs.inputs)
-            .map_err(|e| format!("the specs at {} do not generate:\n{}", self.label(), e.render(&specs.inputs)))
+            .map_err(|e| anyhow::anyhow!("the specs at {} do not generate:\n{}", self.label(), e.render(&specs.inputs)))
     }
 }
 
 /// The model of specs/ in the working tree.
-pub fn working_tree_model(root: &Path) -> Result<Api, String> {
+pub fn working_tree_model(root: &Path) -> anyhow::Result<Api> {
     let (config, inputs) = regen::read_specs(root)?;
-    generator::model(&config, &inputs).map_err(|e| e.render(&inputs))
+    generator::model(&config, &inputs).map_err(|e| anyhow::anyhow!(e.render(&inputs)))
 }
 
 /// Runs git read-only in `root`; its standard output, or what it said.
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
         .env("GIT_OPTIONAL_LOCKS", "0")
         .output()
-        .map_err(|e| format!("cannot run git ({e}); install git or run from a git checkout"))?;
+        .map_err(|e| anyhow::anyhow!("cannot run git ({e}); install git or run from a git checkout"))?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stderr).trim().to_owned();
-        return Err(if said.is_empty() { format!("`git {}` failed", args.join(" ")) } else { said });
+        anyhow::bail!(if said.is_empty() { format!("`git {}` failed", args.join(" ")) } else { said });
     }
-    String::from_utf8(output.stdout).map_err(|_| format!("`git {}` printed text that is not UTF-8", args.join(" ")))
+    String::from_utf8(output.stdout).map_err(|_| anyhow::anyhow!("`git {}` printed text that is not UTF-8", args.join(" ")))
 }
 
 /// The report in one of its formats.

@@ -26,6 +26,7 @@
 //! `tests/integration/atomic.rs` for the steps). `XTASK_SWAP_WITHOUT_EXCHANGE=1`
 //! forces the two-rename fallback.
 
+use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::ErrorKind;
@@ -51,7 +52,7 @@ impl Plan {
 
 /// Compares `files` (paths relative to `root`) with the disk; `owned` is the
 /// folder, relative to `root`, whose other files are stale.
-pub fn plan(root: &Path, files: &BTreeMap<String, String>, owned: &str) -> Result<Plan, String> {
+pub fn plan(root: &Path, files: &BTreeMap<String, String>, owned: &str) -> anyhow::Result<Plan> {
     let mut plan = Plan { owned: owned.trim_end_matches('/').to_owned(), ..Plan::default() };
     for (path, contents) in files {
         match fs::read(root.join(path)) {
@@ -61,7 +62,7 @@ pub fn plan(root: &Path, files: &BTreeMap<String, String>, owned: &str) -> Resul
     }
     let owned_dir = root.join(owned);
     let mut existing = Vec::new();
-    list_files(&owned_dir, &mut existing).map_err(|e| format!("cannot read {}: {e}", owned_dir.display()))?;
+    list_files(&owned_dir, &mut existing).with_context(|| format!("cannot read {}", owned_dir.display()))?;
     for file in existing {
         let relative = file.strip_prefix(root).unwrap_or(&file).to_string_lossy().replace('\\', "/");
         if !files.contains_key(&relative) {
@@ -88,7 +89,7 @@ fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Carries out a plan: the owned folder is rebuilt beside the old one and
 /// swapped in whole; other changed files are each written to a temporary
 /// file and renamed over the old one. Nothing is touched when nothing changed.
-pub fn apply(root: &Path, files: &BTreeMap<String, String>, plan: &Plan) -> Result<(), String> {
+pub fn apply(root: &Path, files: &BTreeMap<String, String>, plan: &Plan) -> anyhow::Result<()> {
     recover(root, &plan.owned)?;
     if plan.is_empty() {
         return Ok(());
@@ -108,13 +109,13 @@ pub fn apply(root: &Path, files: &BTreeMap<String, String>, plan: &Plan) -> Resu
 }
 
 /// One file replaced whole: written and synced beside the old one, renamed over it.
-fn replace_file(target: &Path, contents: &str) -> Result<(), String> {
+fn replace_file(target: &Path, contents: &str) -> anyhow::Result<()> {
     if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let temporary = target.with_extension("tmp~");
     write_synced(&temporary, contents)?;
-    fs::rename(&temporary, target).map_err(|e| format!("cannot replace {}: {e}", target.display()))?;
+    fs::rename(&temporary, target).with_context(|| format!("cannot replace {}", target.display()))?;
     if let Some(parent) = target.parent() {
         sync_dir(parent)?;
     }
@@ -132,22 +133,22 @@ const STAGING: &str = "tmp";
 const COMPLETE: &str = "new";
 const OLD: &str = "old";
 
-fn sibling(dir: &Path, kind: &str, id: u32) -> Result<PathBuf, String> {
-    let parent = dir.parent().ok_or_else(|| format!("{} has no parent folder", dir.display()))?;
-    let name = dir.file_name().ok_or_else(|| format!("{} has no name", dir.display()))?.to_string_lossy();
+fn sibling(dir: &Path, kind: &str, id: u32) -> anyhow::Result<PathBuf> {
+    let parent = dir.parent().with_context(|| format!("{} has no parent folder", dir.display()))?;
+    let name = dir.file_name().with_context(|| format!("{} has no name", dir.display()))?.to_string_lossy();
     Ok(parent.join(format!(".{name}.{kind}-{id}")))
 }
 
-fn siblings(dir: &Path) -> Result<Siblings, String> {
+fn siblings(dir: &Path) -> anyhow::Result<Siblings> {
     let id = std::process::id();
     Ok(Siblings { staging: sibling(dir, STAGING, id)?, complete: sibling(dir, COMPLETE, id)?, old: sibling(dir, OLD, id)? })
 }
 
 /// Replaces the folder `dir` with one holding exactly `files` (paths
 /// relative to `dir`).
-fn swap_in(dir: &Path, files: &BTreeMap<&str, &str>) -> Result<(), String> {
-    let parent = dir.parent().ok_or_else(|| format!("{} has no parent folder", dir.display()))?;
-    fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+fn swap_in(dir: &Path, files: &BTreeMap<&str, &str>) -> anyhow::Result<()> {
+    let parent = dir.parent().with_context(|| format!("{} has no parent folder", dir.display()))?;
+    fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let Siblings { staging, complete, old } = siblings(dir)?;
 
     pause_before(1);
@@ -159,15 +160,15 @@ fn swap_in(dir: &Path, files: &BTreeMap<&str, &str>) -> Result<(), String> {
         }
         let target = staging.join(path);
         if let Some(folder) = target.parent() {
-            fs::create_dir_all(folder).map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
+            fs::create_dir_all(folder).with_context(|| format!("cannot create {}", folder.display()))?;
         }
         write_synced(&target, contents)?;
     }
-    fs::create_dir_all(&staging).map_err(|e| format!("cannot create {}: {e}", staging.display()))?;
+    fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     sync_tree_dirs(&staging)?;
 
     pause_before(3);
-    fs::rename(&staging, &complete).map_err(|e| format!("cannot rename {}: {e}", staging.display()))?;
+    fs::rename(&staging, &complete).with_context(|| format!("cannot rename {}", staging.display()))?;
     sync_dir(parent)?;
 
     pause_before(4);
@@ -176,13 +177,13 @@ fn swap_in(dir: &Path, files: &BTreeMap<&str, &str>) -> Result<(), String> {
         // `complete` now holds the old tree.
         sync_dir(parent)?;
         pause_before(5);
-        fs::rename(&complete, &old).map_err(|e| format!("cannot rename {}: {e}", complete.display()))?;
+        fs::rename(&complete, &old).with_context(|| format!("cannot rename {}", complete.display()))?;
     } else {
         if dir.exists() {
-            fs::rename(dir, &old).map_err(|e| format!("cannot move {} aside: {e}", dir.display()))?;
+            fs::rename(dir, &old).with_context(|| format!("cannot move {} aside", dir.display()))?;
         }
         pause_before(5);
-        fs::rename(&complete, dir).map_err(|e| format!("cannot rename {} to {}: {e}", complete.display(), dir.display()))?;
+        fs::rename(&complete, dir).with_context(|| format!("cannot rename {} to {}", complete.display(), dir.display()))?;
     }
     sync_dir(parent)?;
 
@@ -192,14 +193,14 @@ fn swap_in(dir: &Path, files: &BTreeMap<&str, &str>) -> Result<(), String> {
 
 /// Finishes or undoes a swap of `root/owned` that a killed process left
 /// half done. Safe to call at any time; does nothing when nothing was left.
-pub fn recover(root: &Path, owned: &str) -> Result<(), String> {
+pub fn recover(root: &Path, owned: &str) -> anyhow::Result<()> {
     let dir = root.join(owned.trim_end_matches('/'));
     let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else { return Ok(()) };
     let name = name.to_string_lossy();
     let entries = match fs::read_dir(parent) {
         Ok(entries) => entries,
         Err(e) if e.kind() == ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("cannot read {}: {e}", parent.display())),
+        Err(e) => return Err(anyhow::anyhow!("cannot read {}: {e}", parent.display())),
     };
     let mut leftovers: Vec<(String, PathBuf)> = Vec::new();
     for entry in entries.flatten() {
@@ -219,7 +220,7 @@ pub fn recover(root: &Path, owned: &str) -> Result<(), String> {
         // complete by construction; the `.old-` one was complete before.
         let whole = leftovers.iter().find(|(kind, _)| kind == COMPLETE).or_else(|| leftovers.iter().find(|(kind, _)| kind == OLD));
         if let Some((_, path)) = whole {
-            fs::rename(path, &dir).map_err(|e| format!("cannot restore {} from {}: {e}", dir.display(), path.display()))?;
+            fs::rename(path, &dir).with_context(|| format!("cannot restore {} from {}", dir.display(), path.display()))?;
             sync_dir(parent)?;
         }
     }
@@ -229,32 +230,32 @@ pub fn recover(root: &Path, owned: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn remove_dir(path: &Path) -> Result<(), String> {
+fn remove_dir(path: &Path) -> anyhow::Result<()> {
     match fs::remove_dir_all(path) {
-        Err(e) if e.kind() != ErrorKind::NotFound => Err(format!("cannot remove {}: {e}", path.display())),
+        Err(e) if e.kind() != ErrorKind::NotFound => Err(anyhow::anyhow!("cannot remove {}: {e}", path.display())),
         _ => Ok(()),
     }
 }
 
-fn write_synced(path: &Path, contents: &str) -> Result<(), String> {
+fn write_synced(path: &Path, contents: &str) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut file = fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.write_all(contents.as_bytes()).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    file.sync_all().map_err(|e| format!("cannot sync {}: {e}", path.display()))
+    let mut file = fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(contents.as_bytes()).with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_all().with_context(|| format!("cannot sync {}", path.display()))
 }
 
 /// Makes the entries of a folder durable (a no-op where folders cannot be opened).
-fn sync_dir(dir: &Path) -> Result<(), String> {
+fn sync_dir(dir: &Path) -> anyhow::Result<()> {
     match fs::File::open(dir) {
         Ok(handle) => handle.sync_all().or_else(|e| if cfg!(unix) { Err(e) } else { Ok(()) }),
         Err(_) if !cfg!(unix) => Ok(()),
         Err(e) => Err(e),
     }
-    .map_err(|e| format!("cannot sync {}: {e}", dir.display()))
+    .with_context(|| format!("cannot sync {}", dir.display()))
 }
 
-fn sync_tree_dirs(dir: &Path) -> Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+fn sync_tree_dirs(dir: &Path) -> anyhow::Result<()> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
     for entry in entries.flatten() {
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
             sync_tree_dirs(&entry.path())?;
@@ -263,26 +264,16 @@ fn sync_tree_dirs(dir: &Path) -> Result<(), String> {
     sync_dir(dir)
 }
 
-/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+/// Swaps two folders in one step (Linux `renameat2` with `RENAME_EXCHANGE`,
+/// through rustix).
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
-    use std::ffi::{CString, c_char, c_int, c_uint};
-    use std::os::unix::ffi::OsStrExt;
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
 
-    const AT_FDCWD: c_int = -100;
-    const RENAME_EXCHANGE: c_uint = 2;
-    unsafe extern "C" {
-        fn renameat2(olddirfd: c_int, oldpath: *const c_char, newdirfd: c_int, newpath: *const c_char, flags: c_uint) -> c_int;
-    }
     if std::env::var_os("XTASK_SWAP_WITHOUT_EXCHANGE").is_some() {
         return Err(std::io::Error::from(ErrorKind::Unsupported));
     }
-    let a = CString::new(a.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(ErrorKind::InvalidInput))?;
-    let b = CString::new(b.as_os_str().as_bytes()).map_err(|_| std::io::Error::from(ErrorKind::InvalidInput))?;
-    // SAFETY: both paths are NUL-terminated strings that outlive the call;
-    // glibc (2.28 and later) provides `renameat2`.
-    let result = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
-    if result == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -3,44 +3,39 @@
 
 use std::path::{Path, PathBuf};
 
-use generator::{Config, Layout, SpecInput};
+use generator::{Config, Layout};
 
 use crate::files;
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut specs: Vec<PathBuf> = Vec::new();
-    let mut out: Option<PathBuf> = None;
-    let mut name: Option<String> = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--spec" => specs.push(args.next().ok_or("--spec needs a file")?.into()),
-            "--out" => out = Some(args.next().ok_or("--out needs a folder")?.into()),
-            "--name" => name = Some(args.next().ok_or("--name needs a crate name")?.clone()),
-            other if !other.starts_with('-') && !specs.is_empty() && out.is_none() => specs.push(other.into()),
-            other => return Err(format!("unexpected argument {other:?}; see `cargo xtask help`")),
-        }
-    }
-    let out = out.ok_or("--out <dir> is required")?;
-    if specs.is_empty() {
-        return Err("at least one --spec <file> is required".to_owned());
-    }
-    let name = name.unwrap_or_else(|| default_name(&out));
-    let summary = generate(&specs, &out, &name)?;
+/// `cargo xtask generate`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// An entry file of the spec (repeatable; `--spec a.yaml b.yaml` works too).
+    /// Files it references by relative `$ref` are read as well.
+    #[arg(long = "spec", value_name = "FILE", required = true, num_args = 1..)]
+    pub specs: Vec<PathBuf>,
+    /// The crate's folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// The crate's name (default: the folder's name).
+    #[arg(long, value_name = "CRATE")]
+    pub name: Option<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let name = args.name.clone().unwrap_or_else(|| default_name(&args.out));
+    let summary = generate(&args.specs, &args.out, &name)?;
     println!("{summary}");
     Ok(())
 }
 
 /// Generates the crate `name` from `specs` into `out`.
-pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> Result<String, String> {
-    let mut inputs = Vec::new();
-    for spec in specs {
-        let text = std::fs::read_to_string(spec).map_err(|e| format!("{}: cannot read: {e}", spec.display()))?;
-        inputs.push(SpecInput { name: display_name(spec), version: None, text });
-    }
+pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> anyhow::Result<String> {
+    let (inputs, referenced) = crate::references::read_with_references(specs, &display_name)?;
     let command = format!("cargo xtask generate --name {name}");
-    let config = Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)");
-    let output = generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))?;
+    let config =
+        Config::new(name).layout(Layout::Crate).command(&command).manifest_name("(command line)").referenced_files(referenced);
+    let output = generator::generate(&config, &inputs).map_err(|e| anyhow::anyhow!(e.render(&inputs)))?;
 
     let plan = files::plan(out, &output.files, "src/generated")?;
     files::apply(out, &output.files, &plan)?;

@@ -1,6 +1,7 @@
 //! Work in a child process: its peak memory is its own, and a crash or a
 //! hang cannot take the caller down.
 
+use anyhow::Context as _;
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
@@ -23,13 +24,13 @@ pub struct Finished {
 
 /// Runs `command` with no input, reading both its outputs, for at most
 /// `limit`.
-pub fn run_at_most(command: &mut Command, limit: Duration) -> Result<Finished, String> {
+pub fn run_at_most(command: &mut Command, limit: Duration) -> anyhow::Result<Finished> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", command.get_program().to_string_lossy()))?;
+        .with_context(|| format!("cannot start {}", command.get_program().to_string_lossy()))?;
     let stdout = read_in_background(child.stdout.take());
     let stderr = read_in_background(child.stderr.take());
     let status = wait_at_most(&mut child, limit)?;
@@ -50,15 +51,15 @@ fn read_in_background(pipe: Option<impl Read + Send + 'static>) -> thread::JoinH
 
 /// The child's exit status, or `None` when it ran past `limit` and was
 /// stopped (by its own process id).
-fn wait_at_most(child: &mut Child, limit: Duration) -> Result<Option<ExitStatus>, String> {
+fn wait_at_most(child: &mut Child, limit: Duration) -> anyhow::Result<Option<ExitStatus>> {
     let started = Instant::now();
     loop {
-        if let Some(status) = child.try_wait().map_err(|e| format!("cannot watch process {}: {e}", child.id()))? {
+        if let Some(status) = child.try_wait().with_context(|| format!("cannot watch process {}", child.id()))? {
             return Ok(Some(status));
         }
         if started.elapsed() > limit {
-            child.kill().map_err(|e| format!("cannot stop process {}: {e}", child.id()))?;
-            child.wait().map_err(|e| format!("cannot reap process {}: {e}", child.id()))?;
+            child.kill().with_context(|| format!("cannot stop process {}", child.id()))?;
+            child.wait().with_context(|| format!("cannot reap process {}", child.id()))?;
             return Ok(None);
         }
         thread::sleep(Duration::from_millis(10));

@@ -6,6 +6,7 @@
 //! files: the changelog describes the uncommitted changes, and once they are
 //! committed there is nothing left to compare it with.
 
+use anyhow::Context as _;
 use std::path::Path;
 use std::time::Instant;
 
@@ -24,12 +25,16 @@ pub enum Mode {
     Check,
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mode = match args {
-        [] => Mode::Write,
-        [flag] if flag == "--check" => Mode::Check,
-        _ => return Err("usage: cargo xtask regen [--check]".to_owned()),
-    };
+/// `cargo xtask regen`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Change nothing; fail with a diff if generated-client/ is stale.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let mode = if args.check { Mode::Check } else { Mode::Write };
     let summary = regen(&crate::workspace_root(), mode)?;
     println!("{summary}");
     Ok(())
@@ -37,10 +42,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// Regenerates (or checks) the client under `root`. Nothing is written
 /// unless the whole generation succeeded.
-pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
+pub fn regen(root: &Path, mode: Mode) -> anyhow::Result<String> {
     let started = Instant::now();
     let specs = read(root)?;
-    let output = generator::generate(&specs.config, &specs.inputs).map_err(|e| e.render(&specs.inputs))?;
+    let output = generator::generate(&specs.config, &specs.inputs).map_err(|e| anyhow::anyhow!(e.render(&specs.inputs)))?;
 
     let client_root = root.join(CLIENT_DIR);
     if mode == Mode::Write {
@@ -53,7 +58,7 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
         if differing == 0 {
             return Ok(format!("generated-client/ is up to date with specs/ ({} files)", plan.unchanged));
         }
-        return Err(format!(
+        return Err(anyhow::anyhow!(
             "{}generated-client/ differs from what specs/ produce ({differing} files); run `cargo xtask regen` and commit the result",
             files::diff(&client_root, &output.files, &plan)
         ));
@@ -83,7 +88,7 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
 /// Compares `model` with the API specs/ at `HEAD` make and keeps the
 /// changelog entry for the difference. Returns the short report when the
 /// API changed.
-fn api_changes(root: &Path, specs: &Specs, model: &generator::model::Api) -> Result<Option<String>, String> {
+fn api_changes(root: &Path, specs: &Specs, model: &generator::model::Api) -> anyhow::Result<Option<String>> {
     let base = diff::Base::resolve(root, "HEAD")?;
     let committed = base.specs(root)?;
     // specs/ as committed make the same API: no second model to build.
@@ -100,13 +105,13 @@ pub fn record_api_changes(
     base: &diff::Base,
     before: &generator::model::Api,
     after: &generator::model::Api,
-) -> Result<Option<String>, String> {
+) -> anyhow::Result<Option<String>> {
     let report = generator::diff::diff(before, after);
     let path = root.join(CHANGELOG);
     let existing = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(format!("cannot read {CHANGELOG}: {e}")),
+        Err(e) => return Err(anyhow::anyhow!("cannot read {CHANGELOG}: {e}")),
     };
     let entry = (!report.is_empty()).then(|| diff::changelog_entry(&report, base));
     let updated = diff::update_changelog(&existing, base, entry.as_deref());
@@ -117,10 +122,10 @@ pub fn record_api_changes(
 }
 
 /// Writes `path` whole: a temporary file beside it, renamed over it.
-fn write_replacing(path: &Path, contents: &str) -> Result<(), String> {
+fn write_replacing(path: &Path, contents: &str) -> anyhow::Result<()> {
     let temporary = path.with_extension("md.tmp~");
-    std::fs::write(&temporary, contents).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
-    std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+    std::fs::write(&temporary, contents).with_context(|| format!("cannot write {}", temporary.display()))?;
+    std::fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
 }
 
 /// What specs/ holds: the manifest's text, the configuration it makes and
@@ -141,26 +146,32 @@ impl Specs {
 }
 
 /// Reads the manifest and the spec files it lists.
-pub fn read_specs(root: &Path) -> Result<(generator::Config, Vec<SpecInput>), String> {
+pub fn read_specs(root: &Path) -> anyhow::Result<(generator::Config, Vec<SpecInput>)> {
     read(root).map(|specs| (specs.config, specs.inputs))
 }
 
 /// [`read_specs`], keeping the manifest's text.
-pub fn read(root: &Path) -> Result<Specs, String> {
-    specs_from(&|name: &str| std::fs::read_to_string(root.join(name)).map_err(|e| e.to_string()))
+pub fn read(root: &Path) -> anyhow::Result<Specs> {
+    specs_from(&|name: &str| std::fs::read_to_string(root.join(name)).map_err(|e| anyhow::anyhow!(e.to_string())))
 }
 
 /// Reads the manifest and its spec files through `read` (path relative to
 /// the workspace root → text), from the disk or from a git revision.
-pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<Specs, String> {
-    let text = read(MANIFEST).map_err(|e| format!("{MANIFEST}: cannot read: {e}"))?;
-    let manifest = Manifest::parse(MANIFEST, &text).map_err(|e| e.to_string())?;
+pub fn specs_from(read: &dyn Fn(&str) -> anyhow::Result<String>) -> anyhow::Result<Specs> {
+    let text = read(MANIFEST).with_context(|| format!("{MANIFEST}: cannot read"))?;
+    let manifest = Manifest::parse(MANIFEST, &text).map_err(|e| anyhow::anyhow!(e.to_string()))?;
     let mut inputs = Vec::new();
     for spec in &manifest.specs {
         let name = format!("specs/{}", spec.file);
         let text = read(&name)
-            .map_err(|e| format!("{name}: cannot read ({e})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
+            .map_err(|e| anyhow::anyhow!("{name}: cannot read ({e:#})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
         inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
     }
-    Ok(Specs { config: manifest.config(MANIFEST).layout(Layout::Module), manifest: text, inputs })
+    // The manifest's specs are the entry files; the files they refer to
+    // (names relative to the workspace root, like theirs) are read too. One
+    // that cannot be read is reported by the generator at its `$ref`.
+    let referenced = crate::references::read_referenced(&inputs, &|name| Ok(read(name).ok()))?;
+    let config = manifest.config(MANIFEST).layout(Layout::Module).referenced_files(referenced.iter().map(|r| r.name.clone()));
+    inputs.extend(referenced);
+    Ok(Specs { config, manifest: text, inputs })
 }

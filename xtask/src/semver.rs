@@ -14,6 +14,7 @@
 //! The same edits drive the diff locality and report tests, which need no
 //! cargo-semver-checks.
 
+use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -305,16 +306,16 @@ pub const EDITS: &[Edit] = &[
 const SERVER: &str = "  - url: https://us.sequencehq.com/api\n    description: PRODUCTION_US\n";
 
 /// The scripted edit called `name`.
-pub fn edit(name: &str) -> Result<&'static Edit, String> {
+pub fn edit(name: &str) -> anyhow::Result<&'static Edit> {
     EDITS.iter().find(|e| e.name == name).ok_or_else(|| {
         let names: Vec<&str> = EDITS.iter().map(|e| e.name).collect();
-        format!("no scripted edit is called {name:?}; there are: {}", names.join(", "))
+        anyhow::anyhow!("no scripted edit is called {name:?}; there are: {}", names.join(", "))
     })
 }
 
 impl Edit {
     /// Applies the edit to the files of a copy of specs/.
-    pub fn apply(&self, specs: &Path) -> Result<(), String> {
+    pub fn apply(&self, specs: &Path) -> anyhow::Result<()> {
         for step in self.steps {
             let (file, anchor) = match step {
                 Step::InsertBefore { file, anchor, .. } => (file, anchor),
@@ -322,9 +323,9 @@ impl Edit {
                 Step::Cut { file, from, .. } => (file, from),
             };
             let path = specs.join(file);
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("scripted edit `{}`: cannot read {}: {e}", self.name, path.display()))?;
+            let text = std::fs::read_to_string(&path).with_context(|| format!("scripted edit `{}`: cannot read {}", self.name, path.display()))?;
             let stale = |what: &str| {
-                format!("scripted edit `{}`: specs/{file} {what}; update the edit in xtask/src/semver.rs to the current spec", self.name)
+                anyhow::anyhow!("scripted edit `{}`: specs/{file} {what}; update the edit in xtask/src/semver.rs to the current spec", self.name)
             };
             let found = text.matches(*anchor).count();
             if found != 1 {
@@ -339,14 +340,14 @@ impl Edit {
                     format!("{}{}", &text[..start], &text[end..])
                 }
             };
-            std::fs::write(&path, edited).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            std::fs::write(&path, edited).with_context(|| format!("cannot write {}", path.display()))?;
         }
         Ok(())
     }
 
     /// A copy of `root`'s specs/ under `work` (as `work/specs/`) with the edit
     /// applied, read the way `cargo xtask regen` reads specs/.
-    pub fn specs(&self, root: &Path, work: &Path) -> Result<(generator::Config, Vec<SpecInput>), String> {
+    pub fn specs(&self, root: &Path, work: &Path) -> anyhow::Result<(generator::Config, Vec<SpecInput>)> {
         let specs = work.join("specs");
         copy_dir(&root.join("specs"), &specs)?;
         self.apply(&specs)?;
@@ -354,16 +355,16 @@ impl Edit {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
-    let entries = std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+fn copy_dir(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    let entries = std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?;
     for entry in entries {
-        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let entry = entry.with_context(|| format!("cannot read {}", from.display()))?;
         let (source, target) = (entry.path(), to.join(entry.file_name()));
         if source.is_dir() {
             copy_dir(&source, &target)?;
         } else {
-            std::fs::copy(&source, &target).map_err(|e| format!("cannot copy {} to {}: {e}", source.display(), target.display()))?;
+            std::fs::copy(&source, &target).with_context(|| format!("cannot copy {} to {}", source.display(), target.display()))?;
         }
     }
     Ok(())
@@ -438,10 +439,10 @@ impl Release {
 
 /// Reads cargo-semver-checks' output (run with `--release-type patch`, so
 /// that minor changes are reported too).
-pub fn parse_verdict(output: &str) -> Result<Verdict, String> {
+pub fn parse_verdict(output: &str) -> anyhow::Result<Verdict> {
     let summary = output.lines().find(|l| l.trim_start().starts_with("Summary")).ok_or_else(|| {
         let tail: Vec<&str> = output.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect();
-        format!("cargo-semver-checks printed no summary; its output ended with:\n{}", tail.join("\n"))
+        anyhow::anyhow!("cargo-semver-checks printed no summary; its output ended with:\n{}", tail.join("\n"))
     })?;
     let release = if summary.contains("new major version") {
         Release::Major
@@ -450,7 +451,7 @@ pub fn parse_verdict(output: &str) -> Result<Verdict, String> {
     } else if summary.contains("no semver update required") {
         Release::None
     } else {
-        return Err(format!("cannot read the summary of cargo-semver-checks: {summary:?}"));
+        return Err(anyhow::anyhow!("cannot read the summary of cargo-semver-checks: {summary:?}"));
     };
     let mut lints: Vec<String> = output
         .lines()
@@ -474,15 +475,16 @@ pub fn agrees(report: Option<Impact>, tool: Release, tool_gap: bool) -> bool {
     }
 }
 
-pub fn run(args: &[String]) -> Result<(), String> {
-    let mut names = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--edit" => names.push(args.next().ok_or("--edit needs the name of a scripted edit")?.clone()),
-            other => return Err(format!("unexpected argument {other:?}; usage: cargo xtask semver [--edit <name>]...")),
-        }
-    }
+/// `cargo xtask semver`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A scripted edit to check (repeatable; default: all of them).
+    #[arg(long = "edit", value_name = "NAME")]
+    pub edits: Vec<String>,
+}
+
+pub fn run(args: &Args) -> anyhow::Result<()> {
+    let names = &args.edits;
     let edits: Vec<&Edit> = if names.is_empty() { EDITS.iter().collect() } else { names.iter().map(|n| edit(n)).collect::<Result<_, _>>()? };
     let started = Instant::now();
     let root = crate::workspace_root();
@@ -490,11 +492,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let work = root.join(WORK);
     // The crates of an earlier run go; its build cache stays.
     for dir in std::iter::once("base").chain(EDITS.iter().map(|e| e.name)).map(|name| work.join(name)).filter(|d| d.exists()) {
-        std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
 
     let (config, inputs) = regen::read_specs(&root)?;
-    let base = generator::generate(&config.clone().layout(Layout::Crate), &inputs).map_err(|e| e.render(&inputs))?;
+    let base = generator::generate(&config.clone().layout(Layout::Crate), &inputs).map_err(|e| anyhow::anyhow!(e.render(&inputs)))?;
     let base_dir = work.join("base");
     write_crate(&root, &base_dir, &base.files)?;
 
@@ -503,7 +505,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for edit in edits {
         let dir = work.join(edit.name);
         let (config, inputs) = edit.specs(&root, &dir)?;
-        let output = generator::generate(&config.layout(Layout::Crate), &inputs).map_err(|e| format!("edit `{}`: {}", edit.name, e.render(&inputs)))?;
+        let output = generator::generate(&config.layout(Layout::Crate), &inputs).map_err(|e| anyhow::anyhow!("edit `{}`: {}", edit.name, e.render(&inputs)))?;
         write_crate(&root, &dir.join("crate"), &output.files)?;
         let report = generator::diff::diff(&base.model, &output.model);
         let generated = |files: &BTreeMap<String, String>| -> BTreeMap<String, String> {
@@ -545,7 +547,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if disagreements.is_empty() {
         Ok(())
     } else {
-        Err(format!("the report and cargo-semver-checks disagree:\n  {}", disagreements.join("\n  ")))
+        Err(anyhow::anyhow!("the report and cargo-semver-checks disagree:\n  {}", disagreements.join("\n  ")))
     }
 }
 
@@ -558,7 +560,7 @@ fn impact_name(impact: Option<Impact>) -> &'static str {
 }
 
 /// The pinned cargo-semver-checks under target/tools/, installed when missing.
-fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
+fn ensure_tool(root: &Path) -> anyhow::Result<PathBuf> {
     let tools = root.join(TOOLS);
     let tool = tools.join("bin").join(format!("cargo-semver-checks{}", std::env::consts::EXE_SUFFIX));
     let installed = Command::new(&tool).arg("--version").output().ok().filter(|o| o.status.success());
@@ -570,23 +572,23 @@ fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
         .args(["install", "cargo-semver-checks", "--locked", "--version", TOOL_VERSION, "--root"])
         .arg(&tools)
         .status()
-        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+        .context("cannot run cargo install")?;
     if !status.success() {
-        return Err(format!("`cargo install cargo-semver-checks --locked --version {TOOL_VERSION} --root {TOOLS}` failed; see its output above"));
+        return Err(anyhow::anyhow!("`cargo install cargo-semver-checks --locked --version {TOOL_VERSION} --root {TOOLS}` failed; see its output above"));
     }
     Ok(tool)
 }
 
 /// Writes a generated crate, with the workspace's lock file so that both
 /// sides build against the same dependency versions.
-fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<()> {
     let plan = files::plan(dir, files, "src/generated")?;
     files::apply(dir, files, &plan)?;
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("cannot copy Cargo.lock into {}: {e}", dir.display()))?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).with_context(|| format!("cannot copy Cargo.lock into {}", dir.display()))?;
     Ok(())
 }
 
-fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> Result<Verdict, String> {
+fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> anyhow::Result<Verdict> {
     let output = Command::new(tool)
         .args(["semver-checks", "check-release", "--release-type", "patch", "--color", "never", "--baseline-root"])
         .arg(baseline)
@@ -594,7 +596,7 @@ fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) ->
         .arg(current.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", tool.display()))?;
+        .with_context(|| format!("cannot run {}", tool.display()))?;
     let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     parse_verdict(&text)
 }
