@@ -8,7 +8,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Chars, Config};
 
 use crate::config::SpecInput;
-use crate::error::{Error, Location};
+use crate::error::{Error, Location, Parts, Warning};
 
 impl Error {
     /// The error with the lines it is about, for people: the problem, each
@@ -16,45 +16,69 @@ impl Error {
     /// pointer of the spec object, and what to do. `inputs` are the specs the
     /// error came from; places in files not among them are named only.
     pub fn render(&self, inputs: &[SpecInput]) -> String {
-        let parts = self.parts();
-        let mut files = SimpleFiles::new();
-        let mut labels = Vec::new();
-        let mut notes = Vec::new();
-        for (index, (location, what)) in parts.places.iter().enumerate() {
-            let source = inputs.iter().find(|input| input.name == location.file);
-            match source.and_then(|input| span(&normalized(&input.text), location).map(|span| (input, span))) {
-                Some((input, span)) => {
-                    let id = files.add(input.name.clone(), normalized(&input.text));
-                    let label = if index == 0 { Label::primary(id, span) } else { Label::secondary(id, span) };
-                    labels.push(label.with_message(*what));
-                    if let Some(pointer) = location.pointer_text() {
-                        notes.push(match parts.places.len() {
-                            1 => format!("spec object: {pointer}"),
-                            _ => format!("{what}: spec object {pointer}"),
-                        });
-                    }
+        render(&self.parts(), Severity::Error, inputs).unwrap_or_else(|| format!("error: {self}\n"))
+    }
+}
+
+impl Warning {
+    /// The warning laid out as errors are, with the source lines of its
+    /// place.
+    pub fn render(&self, inputs: &[SpecInput]) -> String {
+        let parts = Parts {
+            headline: self.message.clone(),
+            places: self.location.iter().map(|location| (location, "here")).collect(),
+            file: None,
+            help: None,
+        };
+        render(&parts, Severity::Warning, inputs).unwrap_or_else(|| format!("warning: {self}\n"))
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Severity {
+    Error,
+    Warning,
+}
+
+/// `None` only when codespan cannot lay the spans out, which the spans,
+/// made from the same texts, rule out; the short form still says it all.
+fn render(parts: &Parts<'_>, severity: Severity, inputs: &[SpecInput]) -> Option<String> {
+    let mut files = SimpleFiles::new();
+    let mut labels = Vec::new();
+    let mut notes = Vec::new();
+    for (index, (location, what)) in parts.places.iter().enumerate() {
+        let source = inputs.iter().find(|input| input.name == location.file);
+        match source.and_then(|input| span(&normalized(&input.text), location).map(|span| (input, span))) {
+            Some((input, span)) => {
+                let id = files.add(input.name.clone(), normalized(&input.text));
+                let label = if index == 0 { Label::primary(id, span) } else { Label::secondary(id, span) };
+                labels.push(label.with_message(*what));
+                if let Some(pointer) = location.pointer_text() {
+                    notes.push(match parts.places.len() {
+                        1 => format!("spec object: {pointer}"),
+                        _ => format!("{what}: spec object {pointer}"),
+                    });
                 }
-                None => notes.push(match parts.places.len() {
-                    1 => format!("in {}", without_line(location)),
-                    _ => format!("{what}: {}", without_line(location)),
-                }),
             }
-        }
-        if let Some(file) = parts.file {
-            notes.push(format!("in {file}"));
-        }
-        if let Some(help) = &parts.help {
-            notes.push(format!("help: {help}"));
-        }
-        let diagnostic = Diagnostic::error().with_message(&parts.headline).with_labels(labels).with_notes(notes);
-        let config = Config { chars: Chars::ascii(), ..Config::default() };
-        match term::emit_into_string(&config, &files, &diagnostic) {
-            Ok(text) => text,
-            // Spans are built from the same texts, so this is not expected;
-            // the short form still says everything.
-            Err(_) => format!("error: {self}\n"),
+            None => notes.push(match parts.places.len() {
+                1 => format!("in {}", without_line(location)),
+                _ => format!("{what}: {}", without_line(location)),
+            }),
         }
     }
+    if let Some(file) = parts.file {
+        notes.push(format!("in {file}"));
+    }
+    if let Some(help) = &parts.help {
+        notes.push(format!("help: {help}"));
+    }
+    let diagnostic = match severity {
+        Severity::Error => Diagnostic::error(),
+        Severity::Warning => Diagnostic::warning(),
+    };
+    let diagnostic = diagnostic.with_message(&parts.headline).with_labels(labels).with_notes(notes);
+    let config = Config { chars: Chars::ascii(), ..Config::default() };
+    term::emit_into_string(&config, &files, &diagnostic).ok()
 }
 
 /// Line endings as LF, so that a file written on Windows renders the same.

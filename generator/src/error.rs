@@ -10,7 +10,7 @@ use std::fmt;
 
 /// A place in an input file: the file as it was named to the generator, the
 /// line and column when they are known, and the JSON pointer of the object.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
     pub file: String,
     pub line: Option<u64>,
@@ -42,6 +42,41 @@ impl fmt::Display for Location {
             write!(f, " (at {pointer})")?;
         }
         Ok(())
+    }
+}
+
+/// Something the generator did on the spec's behalf, or could not do as
+/// the spec asks, with the place in the spec when there is one: a name
+/// changed to stay clear of another, a schema read as any JSON value.
+/// Rendered like an error, with the source lines ([`Warning::render`]).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct Warning {
+    pub location: Option<Location>,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn at(location: Location, message: impl Into<String>) -> Self {
+        Warning { location: Some(location), message: message.into() }
+    }
+
+    pub fn unplaced(message: impl Into<String>) -> Self {
+        Warning { location: None, message: message.into() }
+    }
+
+    /// Whether the message says `text`.
+    pub fn contains(&self, text: &str) -> bool {
+        self.message.contains(text)
+    }
+}
+
+/// `place: message`, as errors are written.
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.location {
+            Some(location) => write!(f, "{location}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
     }
 }
 

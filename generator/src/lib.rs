@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
 pub use config::{Config, Layout, SpecInput};
-pub use error::{Error, Location, Result};
+pub use error::{Error, Location, Result, Warning};
 pub use manifest::Manifest;
 
 /// The generated files and what went into them.
@@ -47,7 +47,11 @@ pub struct Output {
 /// Parses, merges and lowers the specs into the model.
 pub fn model(config: &Config, inputs: &[SpecInput]) -> Result<model::Api> {
     let (merged, origins) = merged_with_origins(config, inputs)?;
-    lower::lower(config, &merged).map_err(|error| origins.relocate(error, inputs))
+    let mut api = lower::lower(config, &merged).map_err(|error| origins.relocate(error, inputs))?;
+    for location in api.warnings.iter_mut().filter_map(|warning| warning.location.as_mut()) {
+        origins.relocate_location(location, inputs);
+    }
+    Ok(api)
 }
 
 fn merged<'a>(config: &Config, inputs: &'a [SpecInput]) -> Result<merge::Merged<'a>> {
@@ -78,12 +82,16 @@ impl Origins {
     /// content came from.
     fn relocate(&self, mut error: Error, inputs: &[SpecInput]) -> Error {
         for location in error.locations_mut() {
-            if let Some(provenance) = self.0.get(&location.file) {
-                let file = location.file.clone();
-                provenance.relocate(location, &file, inputs);
-            }
+            self.relocate_location(location, inputs);
         }
         error
+    }
+
+    fn relocate_location(&self, location: &mut Location, inputs: &[SpecInput]) {
+        if let Some(provenance) = self.0.get(&location.file) {
+            let file = location.file.clone();
+            provenance.relocate(location, &file, inputs);
+        }
     }
 }
 

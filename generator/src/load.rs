@@ -16,7 +16,7 @@ pub struct Document {
     pub api: OpenAPI,
     /// What reading the file left out, as "<file>: <pointer>: <what>": the
     /// parts of an OpenAPI 3.1 document that 3.0 cannot say.
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::error::Warning>,
     /// Where the content taken from referenced files came from.
     pub provenance: crate::bundle::Provenance,
 }
@@ -41,12 +41,16 @@ pub fn load_with(input: &SpecInput, files: &std::collections::BTreeMap<&str, &Sp
     let edition = check_version(input, &value)?;
     let provenance = crate::bundle::bundle(input, &mut value, files)?;
     let inputs: Vec<SpecInput> = if provenance.is_empty() { Vec::new() } else { files.values().map(|f| (*f).clone()).collect() };
-    loaded(input, value, edition, provenance.clone()).map_err(|mut error| {
+    let mut document = loaded(input, value, edition, provenance.clone()).map_err(|mut error| {
         for location in error.locations_mut() {
             provenance.relocate(location, &input.name, &inputs);
         }
         error
-    })
+    })?;
+    for location in document.notes.iter_mut().filter_map(|note| note.location.as_mut()) {
+        provenance.relocate(location, &input.name, &inputs);
+    }
+    Ok(document)
 }
 
 /// The text of any spec file, an entry or a referenced one, as a JSON value.
@@ -58,10 +62,13 @@ pub(crate) fn parse_any(input: &SpecInput) -> Result<serde_json::Value> {
 fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, provenance: crate::bundle::Provenance) -> Result<Document> {
     let notes = match edition {
         Edition::V30 => Vec::new(),
-        Edition::V31 => openapi31::downgrade(&mut value)
-            .into_iter()
-            .map(|note| format!("{}: {}: {}", input.name, if note.pointer.is_empty() { "#" } else { &note.pointer }, note.what))
-            .collect(),
+        Edition::V31 => {
+            let locator = crate::locate::Locator::default();
+            openapi31::downgrade(&mut value)
+                .into_iter()
+                .map(|note| crate::error::Warning::at(locator.locate(input, &note.pointer), note.what))
+                .collect()
+        }
     };
     check::schemas(input, &value)?;
     crate::ref_siblings::wrap(&mut value);

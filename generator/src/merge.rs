@@ -21,7 +21,7 @@ pub struct Merged<'a> {
     pub api: OpenAPI,
     pub origins: Origins<'a>,
     /// What loading had to leave out (3.1 parts with no 3.0 form).
-    pub notes: Vec<String>,
+    pub notes: Vec<crate::error::Warning>,
 }
 
 /// Which input file defined each operation and component, so that later

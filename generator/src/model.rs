@@ -24,8 +24,9 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Credentials are read from `<env_prefix>_CLIENT_ID` and `…_CLIENT_SECRET`.
     pub env_prefix: String,
-    /// Things that could not be generated as asked, each with its place.
-    pub warnings: Vec<String>,
+    /// What the generator did on the spec's behalf or could not do as
+    /// asked, each with its place.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -361,8 +361,9 @@ pub fn split_version_prefix<'n>(name: &'n str, prefix: Option<&str>) -> Option<(
 /// The Rust names of the component schemas.
 pub struct TypeNames {
     pub names: BTreeMap<String, String>,
-    /// How collisions were resolved, for the run's summary.
-    pub notes: Vec<String>,
+    /// How collisions were resolved, for the run's summary: the schema
+    /// renamed, and what happened to it.
+    pub notes: Vec<(String, String)>,
 }
 
 /// Names every component schema: the manifest's rename if any, else the name
@@ -422,7 +423,7 @@ pub fn type_names(
             }
             let suffix = split_version_prefix(schema, version_prefix).map_or_else(String::new, |(date, _)| format!("V{date}"));
             let name = unique(format!("{desired}{suffix}"), &mut taken);
-            notes.push(format!("schema {schema} is named {name}: {desired} is {winner}"));
+            notes.push((schema.to_owned(), format!("schema {schema} is named {name}: {desired} is {winner}")));
             names.insert(schema.to_owned(), name);
         }
     }

@@ -1040,7 +1040,8 @@ mod tests {
         let text = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    S:\n      type: [string, 'null']\n      if: {}\n";
         let input = crate::SpecInput { name: "api.yaml".to_owned(), version: None, text: text.to_owned() };
         let document = crate::load::load(&input).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(document.notes, ["api.yaml: /components/schemas/S/if: `if` dropped: OpenAPI 3.0 has no conditional schemas"]);
+        let notes: Vec<String> = document.notes.iter().map(ToString::to_string).collect();
+        assert_eq!(notes, ["api.yaml:8:11 (at /components/schemas/S/if): `if` dropped: OpenAPI 3.0 has no conditional schemas"]);
         let schema = document.api.components.and_then(|c| c.schemas.get("S").cloned()).and_then(|s| s.into_item());
         assert!(schema.is_some_and(|s| s.schema_data.nullable));
 

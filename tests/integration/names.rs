@@ -50,18 +50,28 @@ fn spec(paths: &str) -> SpecInput {
     SpecInput { name: "names.yaml".to_owned(), version: None, text }
 }
 
+fn input_again() -> SpecInput {
+    spec(
+        "  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok}}\n",
+    )
+}
+
 #[test]
 fn operations_named_like_the_clients_own_methods_are_renamed_and_reported() {
-    let input = spec(
-        "  /a:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: b\n      responses: {'200': {description: ok}}\n",
-    );
+    let input = input_again();
     let config = Config::new("names").operation_name("a", "builder").operation_name("b", "base_url");
     let model = generator::model(&config, &[input]).unwrap_or_else(|e| panic!("{e}"));
     let names: Vec<&str> = model.operations.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names, ["base_url2", "builder2"]);
-    let reported: Vec<&String> = model.warnings.iter().filter(|w| w.contains("is the client's own")).collect();
+    let reported: Vec<&generator::Warning> = model.warnings.iter().filter(|w| w.contains("is the client's own")).collect();
     assert_eq!(reported.len(), 2, "{:#?}", model.warnings);
-    assert!(reported.iter().any(|w| w.starts_with("names.yaml:") && w.contains("GET /a is named `builder2`: `Client::builder`")), "{reported:#?}");
+    let builder = reported.iter().find(|w| w.contains("GET /a is named `builder2`: `Client::builder`"));
+    let place = builder.and_then(|w| w.location.as_ref());
+    assert_eq!(place.map(|l| (l.file.as_str(), l.line, l.pointer.as_deref())), Some(("names.yaml", Some(6), Some("/paths/~1a/get"))), "{reported:#?}");
+    // Rendered like an error: the line of the spec, underlined.
+    let rendered = builder.map(|w| w.render(&[input_again()])).unwrap_or_default();
+    assert!(rendered.starts_with("warning: GET /a is named `builder2`"), "{rendered}");
+    assert!(rendered.contains("--> names.yaml:6:7") && rendered.contains("operationId: a"), "{rendered}");
 }
 
 #[test]

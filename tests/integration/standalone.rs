@@ -65,14 +65,6 @@ fn every_fixture_crate_compiles_without_warnings() {
             }
             std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
         }
-        if split.case == "redocly-openapi-starter" {
-            // Its descriptions continue Markdown list items without indenting
-            // them, which the generated doc comments keep as they are
-            // (clippy's doc_lazy_continuation); everything else is checked.
-            let manifest = work.path().join(&folder).join("Cargo.toml");
-            let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));
-            std::fs::write(&manifest, format!("{text}\n[lints.clippy]\ndoc_lazy_continuation = \"allow\"\n")).unwrap_or_else(|e| panic!("{e}"));
-        }
         members.push(format!("\"{folder}\""));
     }
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
@@ -139,14 +131,6 @@ fn fixture_crates_pass_their_own_tests() {
                 std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
             }
             std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
-        }
-        if split.case == "redocly-openapi-starter" {
-            // Its descriptions continue Markdown list items without indenting
-            // them, which the generated doc comments keep as they are
-            // (clippy's doc_lazy_continuation); everything else is checked.
-            let manifest = work.path().join(&folder).join("Cargo.toml");
-            let text = std::fs::read_to_string(&manifest).unwrap_or_else(|e| panic!("{e}"));
-            std::fs::write(&manifest, format!("{text}\n[lints.clippy]\ndoc_lazy_continuation = \"allow\"\n")).unwrap_or_else(|e| panic!("{e}"));
         }
         members.push(format!("\"{folder}\""));
     }

@@ -41,7 +41,7 @@ pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> anyhow::Result<Str
     files::apply(out, &output.files, &plan)?;
     let mut summary = String::new();
     for warning in &output.model.warnings {
-        summary.push_str(&format!("warning: {warning}\n"));
+        summary.push_str(&warning.render(&inputs));
     }
     summary.push_str(&format!(
         "generate: {} written to {} ({} changed, {} unchanged); {} operations, {} types, {} warnings",

@@ -66,7 +66,7 @@ pub fn regen(root: &Path, mode: Mode) -> anyhow::Result<String> {
     files::apply(&client_root, &output.files, &plan)?;
     let mut summary = String::new();
     for warning in &output.model.warnings {
-        summary.push_str(&format!("note: {warning}\n"));
+        summary.push_str(&warning.render(&specs.inputs));
     }
     match api_changes(root, &specs, &output.model) {
         Ok(Some(report)) => summary.push_str(&format!("{report}\n")),

@@ -9,6 +9,7 @@
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
 )]
+#![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
 pub mod runtime;
 pub mod types;
 mod api;

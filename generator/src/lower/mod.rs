@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::{Parameter, ReferenceOr, SchemaKind, Type};
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::merge::Merged;
 use crate::model::{Api, Auth, ClientHeader, Method, Operation, Server};
 use crate::naming;
@@ -96,7 +96,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
-    name_module_items(&mut operations, &mut notes);
+    name_module_items(&mut operations, merged, &mut notes);
 
     let manifest = &config.manifest_name;
     if let Some(key) = config.field_types.keys().find(|k| !schemas.used_field_types.contains(*k)) {
@@ -129,7 +129,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
         }
     }
-    let mut warnings = type_names.notes;
+    let mut warnings: Vec<Warning> =
+        type_names.notes.into_iter().map(|(schema, note)| Warning::at(origins.component("schemas", &schema, ""), note)).collect();
     warnings.append(&mut notes);
     warnings.extend(merged.notes.iter().cloned());
     warnings.append(&mut schemas.warnings);
@@ -340,7 +341,7 @@ fn operation_names(
     config: &Config,
     operations: &[SpecOperation<'_>],
     merged: &Merged<'_>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Warning>,
 ) -> Result<Vec<String>> {
     let mut used_overrides = BTreeSet::new();
     let mut candidates: Vec<(String, bool)> = operations
@@ -397,7 +398,7 @@ fn operation_names(
             } else {
                 format!("another operation is `{name}`")
             };
-            notes.push(format!("{place}: {} {} is named `{claimed}`: {reason}", op.method_key.to_uppercase(), op.path));
+            notes.push(Warning::at(place, format!("{} {} is named `{claimed}`: {reason}", op.method_key.to_uppercase(), op.path)));
             *name = claimed;
         }
     }
@@ -411,7 +412,7 @@ fn first_tag<'o>(op: &SpecOperation<'o>) -> &'o str {
 
 /// A module per tag, named in the crate root's namespace: clear of the
 /// crate's own modules (`types`, `client`, …) and of each other.
-fn module_names(operations: &[SpecOperation<'_>], merged: &Merged<'_>, notes: &mut Vec<String>) -> BTreeMap<String, String> {
+fn module_names(operations: &[SpecOperation<'_>], merged: &Merged<'_>, notes: &mut Vec<Warning>) -> BTreeMap<String, String> {
     let mut first_use: BTreeMap<(String, &str), &SpecOperation<'_>> = BTreeMap::new();
     for op in operations {
         let tag = first_tag(op);
@@ -428,7 +429,7 @@ fn module_names(operations: &[SpecOperation<'_>], merged: &Merged<'_>, notes: &m
             } else {
                 "another tag has that module name".to_owned()
             };
-            notes.push(format!("{place}: tag {tag:?} is the module `{module}`, not `{desired}`: {reason}"));
+            notes.push(Warning::at(place, format!("tag {tag:?} is the module `{module}`, not `{desired}`: {reason}")));
         }
         modules.insert(tag.to_owned(), module);
     }
@@ -439,26 +440,33 @@ fn module_names(operations: &[SpecOperation<'_>], merged: &Merged<'_>, notes: &m
 /// builder, its request struct and, when its success bodies differ, its
 /// response enum. One namespace per module; builders first, so the names
 /// people call stay plain, then request structs, then response enums.
-fn name_module_items(operations: &mut [Operation], notes: &mut Vec<String>) {
+fn name_module_items(operations: &mut [Operation], merged: &Merged<'_>, notes: &mut Vec<Warning>) {
+    type Wanted = fn(&Operation) -> Option<String>;
+    type Named = fn(&mut Operation, String);
+    let kinds: [(&str, Wanted, Named); 3] = [
+        ("builder", |op| Some(op.builder.clone()), |op, name| op.builder = name),
+        ("request struct", |op| Some(format!("{}Request", op.builder)), |op, name| op.request_struct = name),
+        (
+            "response enum",
+            |op| {
+                let mut bodies: Vec<Option<&crate::model::TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
+                bodies.dedup();
+                (bodies.len() > 1).then(|| format!("{}Response", op.builder))
+            },
+            |op, name| op.response_enum = Some(name),
+        ),
+    ];
     let mut namespaces: BTreeMap<String, naming::Namespace> = BTreeMap::new();
-    let mut claim = |module: &str, desired: String, what: &str, operation: &str, notes: &mut Vec<String>| {
-        let (name, renamed) = namespaces.entry(module.to_owned()).or_default().claim(&desired);
-        if renamed {
-            notes.push(format!("the {what} of `{operation}` is `{module}::{name}`: `{desired}` is taken in that module"));
-        }
-        name
-    };
-    for op in operations.iter_mut() {
-        op.builder = claim(&op.module, op.builder.clone(), "builder", &op.name, notes);
-    }
-    for op in operations.iter_mut() {
-        op.request_struct = claim(&op.module, format!("{}Request", op.builder), "request struct", &op.name, notes);
-    }
-    for op in operations.iter_mut() {
-        let mut bodies: Vec<Option<&crate::model::TypeRef>> = op.success.iter().map(|s| s.ty.as_ref()).collect();
-        bodies.dedup();
-        if bodies.len() > 1 {
-            op.response_enum = Some(claim(&op.module, format!("{}Response", op.builder), "response enum", &op.name, notes));
+    for (what, wanted, named) in kinds {
+        for op in operations.iter_mut() {
+            let Some(desired) = wanted(op) else { continue };
+            let (name, renamed) = namespaces.entry(op.module.clone()).or_default().claim(&desired);
+            if renamed {
+                let place = merged.origins.operation(&op.path, &op.method.as_str().to_ascii_lowercase(), "");
+                let message = format!("the {what} of `{}` is `{}::{name}`: `{desired}` is taken in that module", op.name, op.module);
+                notes.push(Warning::at(place, message));
+            }
+            named(op, name);
         }
     }
 }

@@ -47,7 +47,7 @@ pub struct SchemaLowerer<'a> {
     /// The `field_types` keys that matched a field.
     pub used_field_types: BTreeSet<String>,
     pub types: BTreeMap<String, TypeDef>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -194,7 +194,7 @@ impl<'a> SchemaLowerer<'a> {
     }
 
     fn unsupported(&mut self, place: &Place<'_>, what: &str) -> TypeRef {
-        self.warnings.push(format!("{}: {what}; it is read as any JSON value", self.location(place)));
+        self.warnings.push(crate::error::Warning::at(self.location(place), format!("{what}; it is read as any JSON value")));
         TypeRef::Json
     }
 
