@@ -11,29 +11,29 @@
 // once per failed run, so their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
 
-pub mod bundle;
-pub mod config;
-pub mod diagnostic;
+mod bundle;
+mod config;
+mod diagnostic;
 pub mod diff;
 pub mod emit;
-pub mod error;
+mod error;
 pub mod load;
-pub mod locate;
+mod locate;
 pub mod lower;
-pub mod manifest;
+mod manifest;
 pub mod merge;
 pub mod model;
 pub mod naming;
-pub mod openapi31;
-pub mod ref_siblings;
-pub mod refs;
+mod openapi31;
+mod ref_siblings;
+mod refs;
 pub mod render;
 
 use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
-pub use config::{Config, Layout, SpecInput};
-pub use error::{Error, Location, Result, Warning};
+pub use config::{Config, FieldType, Layout, Pagination, ParameterOverride, SpecInput};
+pub use error::{Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;
 
 /// The generated files and what went into them.

@@ -64,10 +64,6 @@ impl<'d> Resolver<'d> {
         Resolver { components }
     }
 
-    pub fn components(&self) -> &'d Components {
-        self.components
-    }
-
     pub fn parameter(&self, item: &'d ReferenceOr<Parameter>, at: &dyn Fn() -> Location) -> Result<&'d Parameter> {
         follow(item, &self.components.parameters, "parameters", at)
     }
@@ -78,12 +74,6 @@ impl<'d> Resolver<'d> {
 
     pub fn response(&self, item: &'d ReferenceOr<Response>, at: &dyn Fn() -> Location) -> Result<&'d Response> {
         follow(item, &self.components.responses, "responses", at)
-    }
-
-    /// The schema a reference names, through any aliases; `None` when it
-    /// is not a local component schema.
-    pub fn schema(&self, reference: &str) -> Option<&'d Schema> {
-        schema(&self.components.schemas, reference)
     }
 
     /// The parameter `item` is, when it resolves; for steps that report

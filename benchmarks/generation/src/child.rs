@@ -91,7 +91,7 @@ pub fn run_child(args: &[String]) -> Result<(), String> {
 /// The parent's side: runs `child <tool> <spec id>` and reads its line.
 pub fn measure(tool: Tool, id: &str) -> Result<Outcome, String> {
     let executable = std::env::current_exe().map_err(|e| format!("cannot find the benchmark executable: {e}"))?;
-    let process::Finished { status, stdout, stderr } = process::run_at_most(Command::new(&executable).args([COMMAND, tool.name(), id]), LIMIT)?;
+    let process::Finished { status, stdout, stderr } = process::run_at_most(Command::new(&executable).args([COMMAND, tool.name(), id]), LIMIT).map_err(|e| format!("{e:#}"))?;
     let reported = stdout.lines().find_map(parse_line);
     Ok(match (status, reported) {
         (Some(status), Some(outcome)) if status.success() => outcome,

@@ -109,7 +109,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let options = Options::parse(args)?;
     let load_before = stats::load_average();
     let mut ids = vec![specs::VENDORED.to_owned()];
-    for path in specs::corpus_files(&options.corpus)? {
+    for path in specs::corpus_files(&options.corpus).map_err(|e| format!("{e:#}"))? {
         let name = specs::file_name(&path);
         if options.only.is_empty() || options.only.contains(&name) {
             ids.push(path.display().to_string());

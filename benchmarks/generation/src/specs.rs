@@ -53,7 +53,7 @@ pub fn load(id: &str) -> Result<SpecSet, String> {
 
 /// specs/ as `cargo xtask regen` reads it.
 fn vendored() -> Result<SpecSet, String> {
-    let (config, inputs) = xtask::regen::read_specs(&repository_root())?;
+    let (config, inputs) = xtask::regen::read_specs(&repository_root()).map_err(|e| format!("{e:#}"))?;
     Ok(SpecSet {
         id: VENDORED.to_owned(),
         label: format!("invoice specs (specs/, {} files)", inputs.len()),
