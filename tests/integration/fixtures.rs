@@ -11,13 +11,7 @@ fn constructs_produce_the_expected_model_and_code() {
         let name = input.name.clone();
         let output = generator::generate(&fixture_config(&stem), &[input]).unwrap_or_else(|e| panic!("{name}: {e}"));
         insta::assert_yaml_snapshot!(format!("model__{stem}"), output.model);
-        // Everything but the runtime, which does not depend on the spec.
-        let code: String = output
-            .files
-            .iter()
-            .filter(|(path, _)| !path.contains("/runtime/"))
-            .map(|(path, contents)| format!("==> {path}\n{contents}\n"))
-            .collect();
+        let code = crate::support::code_snapshot(&output.files);
         insta::assert_snapshot!(format!("code__{stem}"), code);
     }
 }

@@ -52,12 +52,7 @@ fn split_specs_produce_the_expected_model_and_code() {
     for split in multi_fixtures() {
         let output = generator::generate(&split.config("fixture"), &split.inputs).unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
         insta::assert_yaml_snapshot!(format!("multi_model__{}", split.case), output.model);
-        let code: String = output
-            .files
-            .iter()
-            .filter(|(path, _)| !path.contains("/runtime/"))
-            .map(|(path, contents)| format!("==> {path}\n{contents}\n"))
-            .collect();
+        let code = crate::support::code_snapshot(&output.files);
         insta::assert_snapshot!(format!("multi_code__{}", split.case), code);
     }
 }

@@ -43,30 +43,10 @@ fn every_fixture_crate_compiles_without_warnings() {
         let name = format!("fixture-{stem}");
         let config = crate::support::fixture_config(&stem).renamed(&name).layout(generator::Layout::Member);
         let output = generator::generate(&config, &[input]).unwrap_or_else(|e| panic!("{stem}: {e}"));
-        for (file, contents) in &output.files {
-            let target = work.path().join(&stem).join(file);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-            }
-            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
-        }
+        write_files(&work.path().join(&stem), &output.files);
         members.push(format!("\"{stem}\""));
     }
-    // Split specs, the real one of the corpus among them when ../shared is there.
-    let splits = crate::multi_file::multi_fixtures().into_iter().chain(crate::multi_file::redocly_starter());
-    for split in splits {
-        let folder = format!("multi-{}", split.case);
-        let output = generator::generate(&split.config(&format!("fixture-{folder}")).layout(generator::Layout::Member), &split.inputs)
-            .unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
-        for (file, contents) in &output.files {
-            let target = work.path().join(&folder).join(file);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-            }
-            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
-        }
-        members.push(format!("\"{folder}\""));
-    }
+    add_split_specs(work.path(), &mut members);
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
     std::fs::copy(root().join("Cargo.lock"), work.path().join("Cargo.lock")).unwrap_or_else(|e| panic!("{e}"));
@@ -119,21 +99,7 @@ fn fixture_crates_pass_their_own_tests() {
         std::fs::copy(&test, crate_dir.join("tests").join("behaviour.rs")).unwrap_or_else(|e| panic!("{e}"));
         members.push(format!("\"{stem}\""));
     }
-    // Split specs, the real one of the corpus among them when ../shared is there.
-    let splits = crate::multi_file::multi_fixtures().into_iter().chain(crate::multi_file::redocly_starter());
-    for split in splits {
-        let folder = format!("multi-{}", split.case);
-        let output = generator::generate(&split.config(&format!("fixture-{folder}")).layout(generator::Layout::Member), &split.inputs)
-            .unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
-        for (file, contents) in &output.files {
-            let target = work.path().join(&folder).join(file);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
-            }
-            std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
-        }
-        members.push(format!("\"{folder}\""));
-    }
+    add_split_specs(work.path(), &mut members);
     let manifest = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
     std::fs::write(work.path().join("Cargo.toml"), manifest).unwrap_or_else(|e| panic!("{e}"));
     std::fs::copy(root().join("Cargo.lock"), work.path().join("Cargo.lock")).unwrap_or_else(|e| panic!("{e}"));
@@ -150,4 +116,28 @@ fn fixture_crates_pass_their_own_tests() {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Writes generated files below `dir`.
+fn write_files(dir: &std::path::Path, files: &std::collections::BTreeMap<String, String>) {
+    for (file, contents) in files {
+        let target = dir.join(file);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::write(&target, contents).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// Generates the split specs, the real one of the corpus among them when
+/// ../shared is there, as members `multi-<case>` of the workspace in `work`.
+fn add_split_specs(work: &std::path::Path, members: &mut Vec<String>) {
+    let splits = crate::multi_file::multi_fixtures().into_iter().chain(crate::multi_file::redocly_starter());
+    for split in splits {
+        let folder = format!("multi-{}", split.case);
+        let output = generator::generate(&split.config(&format!("fixture-{folder}")).layout(generator::Layout::Member), &split.inputs)
+            .unwrap_or_else(|e| panic!("{}: {}", split.case, e.render(&split.inputs)));
+        write_files(&work.join(&folder), &output.files);
+        members.push(format!("\"{folder}\""));
+    }
 }

@@ -70,6 +70,12 @@ pub fn fixture_config(stem: &str) -> Config {
     }
 }
 
+/// The generated files but the runtime, which does not depend on the
+/// spec, as one text for a snapshot.
+pub fn code_snapshot(files: &std::collections::BTreeMap<String, String>) -> String {
+    files.iter().filter(|(path, _)| !path.contains("/runtime/")).map(|(path, contents)| format!("==> {path}\n{contents}\n")).collect()
+}
+
 /// Every file below `dir`, as (path relative to `dir`, bytes), sorted.
 pub fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
