@@ -10,8 +10,15 @@ use crate::error::{Error, Result};
 /// manifest gives one, and its text.
 #[derive(Debug, Clone)]
 pub struct SpecInput {
+    /// The file's name as messages and headers show it (`specs/invoices.yaml`);
+    /// a file named `….json`, or whose text starts with `{`, is read as
+    /// JSON, any other as YAML.
     pub name: String,
+    /// The API version label the manifest gives the file (`2024-07-30`),
+    /// which [`Config::prefer`] names; `None` when there is none (a spec
+    /// given on its own, a referenced file).
     pub version: Option<String>,
+    /// The file's contents.
     pub text: String,
 }
 
@@ -32,8 +39,12 @@ pub enum FieldType {
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParameterOverride {
+    /// The smallest value the parameter may take; `None` keeps the spec's.
     pub minimum: Option<i64>,
+    /// The largest value the parameter may take; `None` keeps the spec's.
     pub maximum: Option<i64>,
+    /// The values it takes (`enum` in the manifest): the parameter becomes a
+    /// string enum of them; empty keeps the spec's type.
     #[serde(default, rename = "enum")]
     pub values: Vec<String>,
 }
@@ -96,6 +107,9 @@ pub struct Config {
 }
 
 impl Config {
+    /// A configuration for the crate `crate_name`, with the defaults: the
+    /// [`Layout::Module`] layout, `cargo xtask regen` as the command,
+    /// `specs/codegen.toml` as the manifest's name, and no overrides.
     pub fn new(crate_name: &str) -> Self {
         Config {
             crate_name: crate_name.to_owned(),
@@ -129,6 +143,7 @@ impl Config {
         self.referenced_files.contains(name)
     }
 
+    /// Where the generated files go ([`Layout::Module`] unless set).
     pub fn layout(mut self, layout: Layout) -> Self {
         self.layout = layout;
         self
@@ -146,16 +161,24 @@ impl Config {
         self
     }
 
+    /// Names the Rust type of the schema `schema` (as the spec spells it)
+    /// `rust_name`; a name no schema has is an error.
     pub fn rename(mut self, schema: &str, rust_name: &str) -> Self {
         self.renames.insert(schema.to_owned(), rust_name.to_owned());
         self
     }
 
+    /// Names the client method of the operation `operation_id` `method`; an
+    /// operationId no operation has is an error.
     pub fn operation_name(mut self, operation_id: &str, method: &str) -> Self {
         self.operation_names.insert(operation_id.to_owned(), method.to_owned());
         self
     }
 
+    /// Where `component` (a component name, an operation's `METHOD /path`,
+    /// or `*` for anything) is defined differently in two files, the
+    /// definition of the file labelled `version` (or named so) wins; an entry
+    /// that decides no conflict is an error.
     pub fn prefer(mut self, component: &str, version: &str) -> Self {
         self.prefer.insert(component.to_owned(), version.to_owned());
         self
@@ -167,16 +190,23 @@ impl Config {
         self
     }
 
+    /// Gives the parameter `name` (as the spec spells it) what the spec leaves
+    /// out: a range, or the values it takes; a name no parameter has is an
+    /// error.
     pub fn parameter(mut self, name: &str, parameter: ParameterOverride) -> Self {
         self.parameters.insert(name.to_owned(), parameter);
         self
     }
 
+    /// Follows the cursor-paginated lists that match `pagination`; an error
+    /// when no operation does.
     pub fn pagination(mut self, pagination: Pagination) -> Self {
         self.pagination = Some(pagination);
         self
     }
 
+    /// Reads credentials from `<prefix>_CLIENT_ID` and `<prefix>_CLIENT_SECRET`;
+    /// the default prefix is the crate name in SCREAMING_CASE.
     pub fn env_prefix(mut self, prefix: &str) -> Self {
         self.env_prefix = Some(prefix.to_owned());
         self
@@ -201,6 +231,7 @@ impl Config {
         self
     }
 
+    /// The name of the crate to generate.
     pub fn crate_name(&self) -> &str {
         &self.crate_name
     }

@@ -12,14 +12,20 @@ use std::fmt;
 /// line and column when they are known, and the JSON pointer of the object.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Location {
+    /// The input's name, as in [`SpecInput::name`](crate::SpecInput::name)
+    /// (`<merged spec>` for a place in no one file).
     pub file: String,
+    /// The line, counting from 1; `None` when it is not known.
     pub line: Option<u64>,
+    /// The column, counting from 1; `None` when it is not known.
     pub column: Option<u64>,
+    /// The JSON pointer of the object (`""` for the whole document); `None`
+    /// when the error has no place in the document's tree (a syntax error).
     pub pointer: Option<String>,
 }
 
 impl Location {
-    pub fn file(file: &str) -> Self {
+    pub(crate) fn file(file: &str) -> Self {
         Location { file: file.to_owned(), line: None, column: None, pointer: None }
     }
 
@@ -51,15 +57,18 @@ impl fmt::Display for Location {
 /// Rendered like an error, with the source lines ([`Warning::render`]).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Warning {
+    /// Where in which spec; `None` when it has no place.
     pub location: Option<Location>,
+    /// What was done or could not be done.
     pub message: String,
 }
 
 impl Warning {
-    pub fn at(location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn at(location: Location, message: impl Into<String>) -> Self {
         Warning { location: Some(location), message: message.into() }
     }
 
+    /// A warning with no place in a spec.
     pub fn unplaced(message: impl Into<String>) -> Self {
         Warning { location: None, message: message.into() }
     }
@@ -83,23 +92,139 @@ impl fmt::Display for Warning {
 const SYNTAX_HELP: &str = "fix the syntax of this file; it must be a YAML or JSON OpenAPI document";
 const SCHEMA_HELP: &str = "this is not a valid OpenAPI 3.0 document at that place; correct the value the message names";
 
+/// Why generation failed: what is wrong, where when there is a place (in a
+/// spec, or the manifest), and, through [`Error::parts`], what to do.
 #[derive(Debug)]
 pub enum Error {
-    Syntax { location: Location, message: String },
-    Schema { location: Location, message: String },
-    UnsupportedVersion { location: Location, found: String, help: &'static str },
-    DanglingRef { location: Location, reference: String },
-    UnsupportedRef { location: Location, reference: String, help: &'static str },
-    DuplicateOperation { method: String, path: String, first: Location, second: Location },
-    DuplicateOperationId { operation_id: String, first: Location, second: Location },
-    ConflictingComponent { name: String, first: Location, second: Location },
-    TypeNameCollision { rust_name: String, first: String, second: String },
-    Invalid { location: Location, message: String, help: String },
+    /// A file is empty, not YAML or JSON, or its syntax is broken.
+    Syntax {
+        /// Where the parser stopped (the file alone for an empty file).
+        location: Location,
+        /// What the parser found.
+        message: String,
+    },
+    /// A file parses but is not an OpenAPI document at `location`: not a
+    /// mapping, no `openapi` field, or a value of the wrong shape.
+    Schema {
+        /// The value that is wrong.
+        location: Location,
+        /// What is wrong there.
+        message: String,
+    },
+    /// The document is a Swagger document, or its `openapi` version is
+    /// neither 3.0.x nor 3.1.x.
+    UnsupportedVersion {
+        /// The `openapi` (or `swagger`) field.
+        location: Location,
+        /// The version as written (`swagger 2.0` for Swagger).
+        found: String,
+        /// What to use instead.
+        help: &'static str,
+    },
+    /// A `$ref` points at a component that does not exist.
+    DanglingRef {
+        /// Where the `$ref` is.
+        location: Location,
+        /// The reference as written.
+        reference: String,
+    },
+    /// A `$ref` the generator does not follow: a URL or an absolute path, a
+    /// path item `$ref`, a pointer outside `#/components/schemas/` where a
+    /// schema is needed, or one to a component of another kind.
+    UnsupportedRef {
+        /// Where the `$ref` is.
+        location: Location,
+        /// The reference as written.
+        reference: String,
+        /// What to do instead.
+        help: &'static str,
+    },
+    /// Two spec files define the same operation differently, and the
+    /// manifest's `[prefer]` picks neither.
+    DuplicateOperation {
+        /// The HTTP method, upper-case.
+        method: String,
+        /// The path template.
+        path: String,
+        /// The definition read first.
+        first: Location,
+        /// The other definition.
+        second: Location,
+    },
+    /// Two operations of one file have the same `operationId`.
+    DuplicateOperationId {
+        /// The `operationId` they share.
+        operation_id: String,
+        /// The first operation's `operationId` field.
+        first: Location,
+        /// The second operation's `operationId` field.
+        second: Location,
+    },
+    /// A component (of any kind) has different definitions in two spec
+    /// files, and the manifest's `[prefer]` picks neither.
+    ConflictingComponent {
+        /// The component's name.
+        name: String,
+        /// The definition read first.
+        first: Location,
+        /// The other definition.
+        second: Location,
+    },
+    /// The manifest's `[renames]` give two schemas the same Rust name.
+    TypeNameCollision {
+        /// The Rust name both would have.
+        rust_name: String,
+        /// One schema, as the spec names it.
+        first: String,
+        /// The other schema, as the spec names it.
+        second: String,
+    },
+    /// The spec or the manifest asks for something that cannot be
+    /// generated: a path template and path parameters that do not match, a
+    /// binary file, a YAML document over the reader's limits, a `$ref` into
+    /// another file that is missing or has nothing there, a `$ref` chain
+    /// that does not end, an override that does not fit the field or
+    /// parameter it names.
+    Invalid {
+        /// Where the problem is.
+        location: Location,
+        /// The problem.
+        message: String,
+        /// The fix.
+        help: String,
+    },
     /// Components that are only references to each other, round in a loop:
     /// each member's reference, in the order the loop runs.
-    AliasLoop { kind: &'static str, names: String, places: Vec<Location> },
-    Manifest { file: String, message: String, help: String },
-    UnusedOverride { file: String, kind: &'static str, key: String },
+    AliasLoop {
+        /// The components' kind as the spec names it (`schemas`, `parameters`).
+        kind: &'static str,
+        /// The members' names, joined by ` → ` and back to the first.
+        names: String,
+        /// Each member's place, in the loop's order.
+        places: Vec<Location>,
+    },
+    /// The manifest cannot be used: it is not valid TOML of the expected
+    /// form, lists no spec or a spec twice, names a file outside its folder,
+    /// or renames a schema to a name that is not PascalCase.
+    Manifest {
+        /// The manifest, as it was named to the generator.
+        file: String,
+        /// The problem.
+        message: String,
+        /// The fix.
+        help: String,
+    },
+    /// An override of the manifest matched nothing in the specs.
+    UnusedOverride {
+        /// The manifest, as it was named to the generator.
+        file: String,
+        /// Its section (`[renames] entry`, `[pagination] section`, …).
+        kind: &'static str,
+        /// Its key as written (for `[pagination]`, the cursor parameter).
+        key: String,
+    },
+    /// The [`Config`](crate::Config) cannot be used: the crate name is not a
+    /// valid package name, or no spec file was given. Holds the problem.
     Config(String),
     /// A bug in the generator, not in the spec or the configuration: code it
     /// made that does not parse, a model it cannot write.
@@ -143,6 +268,8 @@ impl Error {
         }
     }
 
+    /// The error taken apart into headline, places, file and help, of which
+    /// both its forms are made.
     pub fn parts(&self) -> Parts<'_> {
         let one = |location, headline: String, help: String| Parts {
             headline,
@@ -259,4 +386,5 @@ fn ordinal(what: &str) -> &str {
 
 impl std::error::Error for Error {}
 
+/// A result whose error is the generator's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

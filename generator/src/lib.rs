@@ -10,6 +10,7 @@
 // Errors carry two locations with their files and pointers; they are built
 // once per failed run, so their size costs nothing worth boxing for.
 #![allow(clippy::result_large_err)]
+#![warn(missing_docs)]
 
 mod bundle;
 mod config;
@@ -41,6 +42,7 @@ pub use manifest::Manifest;
 pub struct Output {
     /// File path relative to the crate root → contents.
     pub files: BTreeMap<String, String>,
+    /// The model the files were made from.
     pub model: model::Api,
 }
 

@@ -11,9 +11,9 @@ use crate::{locate, openapi31};
 /// One parsed spec file.
 #[derive(Debug, Clone)]
 pub struct Document {
-    pub name: String,
-    pub version: Option<String>,
-    pub api: OpenAPI,
+    pub(crate) name: String,
+    pub(crate) version: Option<String>,
+    pub(crate) api: OpenAPI,
     /// What reading the file left out, as "<file>: <pointer>: <what>": the
     /// parts of an OpenAPI 3.1 document that 3.0 cannot say.
     pub notes: Vec<crate::error::Warning>,

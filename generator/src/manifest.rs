@@ -8,29 +8,32 @@ use serde::Deserialize;
 use crate::config::{Config, FieldType, Pagination, ParameterOverride};
 use crate::error::{Error, Result};
 
+/// The manifest, read: the spec files that make up the API, and the
+/// overrides that [`Manifest::config`] turns into a [`Config`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     #[serde(rename = "crate")]
-    pub krate: CrateSection,
+    pub(crate) krate: CrateSection,
+    /// The `[[spec]]` entries: the entry files, in the manifest's order.
     #[serde(default, rename = "spec")]
     pub specs: Vec<SpecEntry>,
     #[serde(default)]
-    pub renames: BTreeMap<String, String>,
+    pub(crate) renames: BTreeMap<String, String>,
     #[serde(default)]
-    pub operations: BTreeMap<String, String>,
+    pub(crate) operations: BTreeMap<String, String>,
     #[serde(default)]
-    pub prefer: BTreeMap<String, String>,
+    pub(crate) prefer: BTreeMap<String, String>,
     #[serde(default)]
-    pub fields: BTreeMap<String, FieldType>,
+    pub(crate) fields: BTreeMap<String, FieldType>,
     #[serde(default)]
-    pub parameters: BTreeMap<String, ParameterOverride>,
+    pub(crate) parameters: BTreeMap<String, ParameterOverride>,
     #[serde(default)]
-    pub pagination: Option<Pagination>,
+    pub(crate) pagination: Option<Pagination>,
     #[serde(default)]
-    pub client: ClientSection,
+    pub(crate) client: ClientSection,
     #[serde(default)]
-    pub names: NamesSection,
+    pub(crate) names: NamesSection,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

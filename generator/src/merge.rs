@@ -18,8 +18,8 @@ use crate::locate::{Locator, escape_pointer_token};
 
 /// The merged API together with where each part came from.
 pub struct Merged<'a> {
-    pub api: OpenAPI,
-    pub origins: Origins<'a>,
+    pub(crate) api: OpenAPI,
+    pub(crate) origins: Origins<'a>,
     /// What loading had to leave out (3.1 parts with no 3.0 form).
     pub notes: Vec<crate::error::Warning>,
 }
@@ -59,6 +59,10 @@ impl Origins<'_> {
     }
 }
 
+/// Merges the loaded `documents` into one API: paths added up, identical
+/// components collapsed into one, and a definition that differs between two
+/// files an error unless `config`'s `[prefer]` picks one. `inputs` are the
+/// files, which errors point into.
 pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Document>) -> Result<Merged<'a>> {
     let mut documents = documents;
     documents.sort_by(|a, b| a.name.cmp(&b.name));

@@ -8,10 +8,16 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+/// The client to generate, as [`crate::model()`] returns it: every operation
+/// and type with its final Rust names, sorted, ready for `emit`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Api {
+    /// The spec's `info.title`: the first line of the generated crate's docs.
     pub title: String,
+    /// The spec's `info.description`; `None` when it has none.
     pub description: Option<String>,
+    /// The spec's servers, in its order: one variant of the generated
+    /// `Environment` each.
     pub servers: Vec<Server>,
     /// Credentials the client sends on every call (from an `Authorization`
     /// header parameter or a security scheme).
@@ -29,20 +35,31 @@ pub struct Api {
     pub warnings: Vec<crate::error::Warning>,
 }
 
+/// A server the spec lists: a variant of the generated `Environment` enum.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Server {
+    /// The `Environment` variant's name: PascalCase from the description,
+    /// else `Server<n>` (counting from 1), numbered when taken.
     pub variant: String,
+    /// The base URL, without a trailing `/`.
     pub url: String,
+    /// The spec's description of the server; `None` when it has none.
     pub description: Option<String>,
 }
 
+/// How the client sends credentials: in one header, set once on the client
+/// (`basic_auth`, `bearer_auth`, `credentials` of the generated builder).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Auth {
+    /// The header's name, in the spelling most operations use (`Authorization`).
     pub header: String,
 }
 
+/// A header parameter the client sets once and sends on every call,
+/// instead of each operation taking it as an argument.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ClientHeader {
+    /// The header's name as sent, in the spelling most operations use.
     pub wire_name: String,
     /// snake_case name of the builder method that sets it.
     pub method: String,
@@ -50,9 +67,12 @@ pub struct ClientHeader {
     pub constant: Option<String>,
     /// The value sent when the caller sets none: the spec's only enum value.
     pub default: Option<String>,
+    /// The spec's description of the parameter (its first definition); `None`
+    /// when it has none.
     pub description: Option<String>,
 }
 
+/// One operation of the spec: a method on the client.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Operation {
     /// snake_case method on the client.
@@ -67,16 +87,31 @@ pub struct Operation {
     pub response_enum: Option<String>,
     /// The module (file) it is emitted in, from its first tag.
     pub module: String,
+    /// The spec's `operationId`; `None` when it has none.
     pub operation_id: Option<String>,
+    /// The HTTP method.
     pub method: Method,
+    /// The path template as the spec writes it (`/invoices/{id}`), relative to
+    /// the server's URL.
     pub path: String,
+    /// The path template split into literal text and path parameters.
     pub path_segments: Vec<PathSegment>,
+    /// The spec's summary; `None` when it has none.
     pub summary: Option<String>,
+    /// The spec's description; `None` when it has none.
     pub description: Option<String>,
+    /// Whether the spec marks the operation deprecated.
     pub deprecated: bool,
+    /// The parameters the call takes, in the spec's order, without the headers
+    /// the client holds ([`Api::client_headers`], [`Api::auth`]).
     pub params: Vec<Param>,
+    /// The request body; `None` when the operation takes none, or its
+    /// `content` lists no media type.
     pub body: Option<RequestBody>,
+    /// The responses with a single 2XX status code, sorted by status.
     pub success: Vec<SuccessResponse>,
+    /// Every other response the spec lists (other codes, ranges such as `4XX`,
+    /// `default`), sorted by status text; the method's docs list them.
     pub errors: Vec<ErrorResponse>,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
@@ -97,26 +132,37 @@ pub struct Pagination {
     pub cursor_param: String,
     /// Rust name of the items field of the response.
     pub items_field: String,
+    /// The type of one item of the list.
     pub item_type: TypeRef,
     /// Rust field names from the response to the next cursor; each says
     /// whether that step is optional.
     pub next_cursor: Vec<(String, bool)>,
 }
 
+/// An HTTP method.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `PUT`.
     Put,
+    /// `POST`.
     Post,
+    /// `DELETE`.
     Delete,
+    /// `OPTIONS`.
     Options,
+    /// `HEAD`.
     Head,
+    /// `PATCH`.
     Patch,
+    /// `TRACE`.
     Trace,
 }
 
 impl Method {
+    /// The method's name as sent, upper-case (`GET`).
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -131,32 +177,50 @@ impl Method {
     }
 }
 
+/// A piece of an operation's path template.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum PathSegment {
+    /// Text of the template between parameters, as written.
     Literal(String),
     /// Index into the operation's `params`.
     Param(usize),
 }
 
+/// Where a parameter is sent (OpenAPI's `in`).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum ParamLocation {
+    /// In the path, in place of its `{name}`.
     Path,
+    /// In the query string.
     Query,
+    /// As a request header.
     Header,
+    /// In the `Cookie` header.
     Cookie,
 }
 
+/// A parameter an operation takes.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Param {
+    /// The name as the spec writes it, which is the name sent.
     pub wire_name: String,
+    /// The snake_case Rust name of its argument or setter, unique among the
+    /// operation's parameters.
     pub name: String,
+    /// Where it is sent.
     pub location: ParamLocation,
+    /// Whether the call must give it; a path parameter always must.
     pub required: bool,
+    /// The type of its value (text where the spec says `format: binary`).
     pub ty: TypeRef,
+    /// The spec's description; `None` when it has none.
     pub description: Option<String>,
     /// The range an integer parameter must be in; checked before sending.
     pub minimum: Option<i64>,
+    /// The largest value an integer parameter may take, from the spec (an
+    /// exclusive bound made inclusive) or the manifest's `[parameters]`; `None`
+    /// when there is no bound.
     pub maximum: Option<i64>,
     /// How an array or object value is written (query parameters).
     pub style: ParamStyle,
@@ -165,28 +229,50 @@ pub struct Param {
 /// OpenAPI's serialization styles for query parameters.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub enum ParamStyle {
-    Form { explode: bool },
+    /// `form`: `name=a,b`, or exploded `name=a&name=b`; a query parameter's
+    /// default style, and how a cookie is written.
+    Form {
+        /// Whether each value is sent as a `name=value` pair of its own.
+        explode: bool,
+    },
+    /// `spaceDelimited`: the values joined by spaces.
     SpaceDelimited,
+    /// `pipeDelimited`: the values joined by `|`.
     PipeDelimited,
+    /// `deepObject`: an object's entries as `name[key]=value`.
     DeepObject,
+    /// `simple`: the values joined by commas; how path and header parameters
+    /// are written.
     Simple,
 }
 
 /// How a body travels.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 pub enum Encoding {
+    /// JSON: `application/json`, any `…+json` type, or `*/*`.
     Json,
+    /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: a part per property.
     Multipart,
+    /// Any `text/*` type: the body is a `String`.
     Text,
+    /// Any other media type: the body is raw bytes.
     Binary,
 }
 
+/// The body an operation sends.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RequestBody {
+    /// The media type chosen from the spec's `content`, as written: JSON
+    /// first, then form, multipart, text, and any other.
     pub content_type: String,
+    /// How the body is written, from its media type.
     pub encoding: Encoding,
+    /// The body's type: `Bytes` for a binary body, `String` for text, any JSON
+    /// value when the media type has no schema.
     pub ty: TypeRef,
+    /// The spec's `required`: whether the call must send a body.
     pub required: bool,
     /// Multipart bodies: how the spec's `encoding` writes a part, by
     /// property name.
@@ -208,21 +294,28 @@ pub struct PartEncoding {
     pub style: Option<ParamStyle>,
 }
 
+/// A response with a single 2XX status code.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SuccessResponse {
+    /// The status code (200 to 299).
     pub status: u16,
     /// The variant of the operation's response enum for this status.
     pub variant: String,
+    /// The spec's description of the response.
     pub description: String,
     /// `None` when the response has no body.
     pub ty: Option<TypeRef>,
+    /// How the body is read; `Json` when the response has no body.
     pub encoding: Encoding,
 }
 
+/// A response the spec lists other than a single 2XX code: one the
+/// operation's docs list under its errors.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ErrorResponse {
     /// A code (`404`), a range (`4XX`) or `default`.
     pub status: String,
+    /// The spec's description of the response.
     pub description: String,
 }
 
@@ -231,18 +324,38 @@ pub struct ErrorResponse {
 pub enum TypeRef {
     /// A type defined in `Api::types`, by Rust name.
     Named(String),
+    /// A `String`: a string schema without a format the model types otherwise.
     String,
-    Integer { bits: u8, signed: bool },
-    Float { bits: u8 },
+    /// An integer: `i32` for `format: int32`, else `i64`.
+    Integer {
+        /// Its width: 32 or 64.
+        bits: u8,
+        /// Whether it takes negative values (`u32`, `u64` when not); `lower`
+        /// makes only signed integers.
+        signed: bool,
+    },
+    /// A floating-point number: `f32` for `format: float`, else `f64`.
+    Float {
+        /// Its width: 32 or 64.
+        bits: u8,
+    },
+    /// `bool`.
     Boolean,
     /// Raw bytes: a binary body, or a `format: binary` property of a
     /// multipart body (a file part).
     Bytes,
     /// An exact decimal, a string on the wire.
     Decimal,
+    /// A calendar date (`chrono::NaiveDate`): `format: date`, or a `[fields]`
+    /// override.
     Date,
+    /// A timestamp that keeps its offset (`chrono::DateTime<FixedOffset>`):
+    /// `format: date-time`, or a `[fields]` override.
     DateTime,
+    /// A list (`Vec<T>`).
     Array(Box<TypeRef>),
+    /// An object of free keys, each with a value of the type
+    /// (`BTreeMap<String, T>`).
     Map(Box<TypeRef>),
     /// Any JSON value: free-form schemas.
     Json,
@@ -283,22 +396,31 @@ impl TypeRef {
     }
 }
 
+/// A named type of the generated `types` module: a component schema, an
+/// object, enum or union defined in place, or a parameter's `[parameters]`
+/// enum.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TypeDef {
+    /// The PascalCase Rust name, unique among the types.
     pub name: String,
     /// The component name in the spec, when the type comes from one.
     pub wire_name: String,
+    /// The schema's description; `None` when it has none.
     pub description: Option<String>,
+    /// The schema's example, as pretty-printed JSON; `None` when it has none.
     pub example: Option<String>,
+    /// Whether the schema is marked deprecated.
     pub deprecated: bool,
     /// Sent as a request body: gets a constructor and setters.
     pub request: bool,
     /// Sent as the body of a PUT or PATCH: its optional fields can be left
     /// alone, cleared or set.
     pub update: bool,
+    /// What sort of type it is, with its contents.
     pub kind: TypeKind,
 }
 
+/// What a named type is.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub enum TypeKind {
     /// An object; `additional` is the value type of properties beyond the
@@ -306,8 +428,13 @@ pub enum TypeKind {
     /// unions an `allOf` combines with the object: their properties stand
     /// beside the fields on the wire.
     Struct {
+        /// The declared properties, in the spec's order (those of `allOf`
+        /// members added up, the first definition of a name winning).
         fields: Vec<Field>,
+        /// The map field of the undeclared properties; `None` when the schema
+        /// allows none or says nothing of them.
         additional: Option<Additional>,
+        /// The unions an `allOf` combines with the object; usually empty.
         #[serde(skip_serializing_if = "Vec::is_empty")]
         flattened: Vec<Flattened>,
     },
@@ -315,26 +442,59 @@ pub enum TypeKind {
     /// variant is chosen by that property's value; without, by trying each.
     /// A discriminated union keeps a variant it does not know whole, in
     /// `fallback`.
-    Union { variants: Vec<UnionVariant>, discriminator: Option<String>, fallback: Option<String> },
+    Union {
+        /// One per member schema, in the spec's order.
+        variants: Vec<UnionVariant>,
+        /// The wire name of the property whose value picks the variant;
+        /// `None` without a discriminator, or when a member has no value
+        /// to be picked by (one defined in place).
+        discriminator: Option<String>,
+        /// The name of the variant that keeps an object of an unknown tag
+        /// whole (`Unknown`); `Some` exactly when `discriminator` is.
+        fallback: Option<String>,
+    },
     /// A string enum that keeps values it does not know.
-    Enum { variants: Vec<Variant>, fallback: String },
+    Enum {
+        /// One per value, in the spec's order, repeats dropped.
+        variants: Vec<Variant>,
+        /// The name of the variant that keeps a value the spec does not list
+        /// (`Unknown`, numbered when a value takes that name).
+        fallback: String,
+    },
     /// A named schema that is another type (`type Foo = Vec<Bar>`).
-    Alias { target: TypeRef },
+    Alias {
+        /// The type it stands for.
+        target: TypeRef,
+    },
 }
 
+/// A field of a struct: one declared property of the object.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Field {
+    /// The snake_case Rust name, unique in the struct.
     pub name: String,
+    /// The property's name in JSON.
     pub wire_name: String,
+    /// The type of its value, without the `Option`, `Update` or `Box` its
+    /// declaration adds ([`Field::declared_type`]).
     pub ty: TypeRef,
+    /// Whether the schema lists it as required; a `readOnly` or `writeOnly`
+    /// property never is, since one direction leaves it out.
     pub required: bool,
+    /// Whether its value may be `null` (`nullable: true` on the property or
+    /// the schema it refers to).
     pub nullable: bool,
     /// Boxed because the field's type contains its owner.
     pub boxed: bool,
+    /// The description of a property defined in place; `None` for a `$ref`
+    /// (the referenced type carries its own) or when there is none.
     pub description: Option<String>,
+    /// The example of a property defined in place, as one line of JSON; `None`
+    /// for a `$ref` or when there is none.
     pub example: Option<String>,
     /// The server's default, as JSON text, for the docs.
     pub default: Option<String>,
+    /// Whether a property defined in place is marked deprecated.
     pub deprecated: bool,
     /// How the field is declared and built.
     pub shape: FieldShape,
@@ -380,7 +540,10 @@ impl Field {
 /// that holds them, clear of the declared fields, and their value type.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Additional {
+    /// The Rust field's name: `additional_properties`, numbered when a
+    /// declared field has that name.
     pub name: String,
+    /// The type of each undeclared property's value.
     pub ty: TypeRef,
 }
 
@@ -390,14 +553,19 @@ pub struct Additional {
 pub struct Flattened {
     /// The Rust field that holds it; it has no name on the wire.
     pub name: String,
+    /// The union's type.
     pub ty: TypeRef,
     /// Boxed because the union contains the struct.
     pub boxed: bool,
 }
 
+/// A variant of a union: one of its member schemas.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct UnionVariant {
+    /// The PascalCase variant name, after the member's type (`LineItem`,
+    /// `String`, `IntegerList`), numbered when taken.
     pub name: String,
+    /// The member's type.
     pub ty: TypeRef,
     /// Boxed because the variant's type contains the union.
     pub boxed: bool,
@@ -405,8 +573,11 @@ pub struct UnionVariant {
     pub tags: Vec<String>,
 }
 
+/// A value of a string enum.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Variant {
+    /// The PascalCase variant name, numbered when two values would share one.
     pub name: String,
+    /// The value as sent.
     pub wire_name: String,
 }

@@ -304,6 +304,7 @@ impl Namespace {
         (name, renamed)
     }
 
+    /// Whether `name` is taken in the scope, reserved or claimed.
     pub fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
@@ -360,7 +361,7 @@ pub fn split_version_prefix<'n>(name: &'n str, prefix: Option<&str>) -> Option<(
 
 /// The Rust names of the component schemas.
 pub struct TypeNames {
-    pub names: BTreeMap<String, String>,
+    pub(crate) names: BTreeMap<String, String>,
     /// How collisions were resolved, for the run's summary: the schema
     /// renamed, and what happened to it.
     pub notes: Vec<(String, String)>,

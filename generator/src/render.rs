@@ -15,7 +15,9 @@ use crate::error::{Error, Result};
 /// each change. Freshness is checked by regenerating (`cargo xtask regen
 /// --check`), and `specs/README.md` lists the hashes of the vendored files.
 pub struct Provenance<'a> {
+    /// The command that regenerates the files ([`Config::command`](crate::Config::command)).
     pub command: &'a str,
+    /// The spec files the files come from; the headers name them sorted.
     pub inputs: &'a [SpecInput],
 }
 

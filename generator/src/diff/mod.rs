@@ -47,20 +47,26 @@ pub enum Impact {
     Compatible,
 }
 
+/// What sort of difference a [`Change`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
+    /// Something new: an operation, type, field, parameter, value, header.
     Added,
+    /// Something gone.
     Removed,
+    /// Something still there, but different: a type, a name, a default.
     Changed,
 }
 
 /// One difference between the two APIs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Change {
+    /// Whether code using the crate has to change for it.
     pub impact: Impact,
     /// The Rust item it is about: `types::LineItem`, `Client::update_line_item`.
     pub item: String,
+    /// What sort of difference it is.
     pub kind: Kind,
     /// What changed, naming spec things by their wire names.
     pub change: String,
@@ -71,18 +77,22 @@ pub struct Change {
 /// Every change, breaking ones first, then sorted by item.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// The changes, breaking ones first, then sorted by item.
     pub changes: Vec<Change>,
 }
 
 impl Report {
+    /// Whether nothing changed for code using the crate.
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
+    /// How many changes are breaking.
     pub fn breaking(&self) -> usize {
         self.changes.iter().filter(|c| c.impact == Impact::Breaking).count()
     }
 
+    /// How many changes are compatible.
     pub fn compatible(&self) -> usize {
         self.changes.iter().filter(|c| c.impact == Impact::Compatible).count()
     }

@@ -54,7 +54,7 @@ pub fn cargo_toml(crate_name: &str, standalone: bool) -> String {
     text
 }
 
-pub fn lib_rs() -> TokenStream {
+pub(crate) fn lib_rs() -> TokenStream {
     quote! {
         #![doc = " A client generated from OpenAPI specs."]
         #[rustfmt::skip]

@@ -21,7 +21,8 @@ use crate::config::Layout;
 use crate::model::{Api, TypeRef};
 use crate::naming::reserved;
 
-pub use crate_files::{DEPENDENCIES, FEATURES, cargo_toml, lib_rs};
+pub use crate_files::{DEPENDENCIES, FEATURES, cargo_toml};
+use crate_files::lib_rs;
 
 /// Some whole items of a Rust file (the first part of a file opens with its
 /// inner attributes). The tokens are made when the part is called, in the
@@ -32,7 +33,11 @@ pub type Part<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
 /// What a file becomes: Rust code in parts, formatted one after the other
 /// into one text, or text that is already final.
 pub enum FileContent<'a> {
+    /// Rust code, in parts that [`render`](crate::render) makes and formats
+    /// in order.
     Rust(Vec<Part<'a>>),
+    /// The file's final text (`Cargo.toml`, the runtime's files), written as
+    /// it is.
     Verbatim(String),
 }
 
@@ -120,7 +125,7 @@ fn root_module(api: &Api, modules: &[&str]) -> TokenStream {
 /// What the emitters share; a copy goes into every part.
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
-    pub api: &'a Api,
+    pub(crate) api: &'a Api,
 }
 
 impl<'a> Context<'a> {

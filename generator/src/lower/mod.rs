@@ -29,6 +29,10 @@ struct SpecOperation<'d> {
     operation: &'d openapiv3::Operation,
 }
 
+/// The model of the merged API: every type and operation named, the
+/// client's headers and credentials chosen, the overrides of `config`
+/// applied (each must match something), and the names checked for
+/// collisions.
 pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let api = &merged.api;
     let components = api.components.clone().unwrap_or_default();
