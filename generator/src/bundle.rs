@@ -47,7 +47,7 @@ const SCHEMAS: &str = "/components/schemas/";
 
 /// The files `input` refers to, as names resolved against its folder and
 /// normalized (`a/./b/../c.yaml` → `a/c.yaml`; leading `..` are kept), sorted.
-/// Remote (`https://…`) and absolute references are left out: [`bundle`]
+/// Remote (`https://…`) and absolute references are left out: bundling
 /// reports them where it follows one.
 pub fn referenced_files(input: &SpecInput) -> Result<Vec<String>> {
     let value = crate::load::parse_any(input)?;

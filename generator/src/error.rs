@@ -68,11 +68,6 @@ impl Warning {
         Warning { location: Some(location), message: message.into() }
     }
 
-    /// A warning with no place in a spec.
-    pub fn unplaced(message: impl Into<String>) -> Self {
-        Warning { location: None, message: message.into() }
-    }
-
     /// Whether the message says `text`.
     pub fn contains(&self, text: &str) -> bool {
         self.message.contains(text)

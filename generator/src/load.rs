@@ -14,8 +14,8 @@ pub struct Document {
     pub(crate) name: String,
     pub(crate) version: Option<String>,
     pub(crate) api: OpenAPI,
-    /// What reading the file left out, as "<file>: <pointer>: <what>": the
-    /// parts of an OpenAPI 3.1 document that 3.0 cannot say.
+    /// What reading the file left out, each with its place: the parts of
+    /// an OpenAPI 3.1 document that 3.0 cannot say.
     pub notes: Vec<crate::error::Warning>,
     /// Where the content taken from referenced files came from.
     pub provenance: crate::bundle::Provenance,
@@ -34,7 +34,7 @@ pub fn load(input: &SpecInput) -> Result<Document> {
 }
 
 /// Loads the entry file `input`, taking what its references to other files
-/// name from `files` ([`crate::bundle`]). A later error in content taken
+/// name from `files` (bundling them into one document). A later error in content taken
 /// from another file points into that file.
 pub fn load_with(input: &SpecInput, files: &std::collections::BTreeMap<&str, &SpecInput>) -> Result<Document> {
     let mut value = parse_any(input)?;

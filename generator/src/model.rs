@@ -19,8 +19,8 @@ pub struct Api {
     /// The spec's servers, in its order: one variant of the generated
     /// `Environment` each.
     pub servers: Vec<Server>,
-    /// Credentials the client sends on every call (from an `Authorization`
-    /// header parameter or a security scheme).
+    /// Credentials the client sends on every call, from an `Authorization`
+    /// header parameter; `None` when no operation has one.
     pub auth: Option<Auth>,
     /// Header parameters that every operation takes: set once on the client.
     pub client_headers: Vec<ClientHeader>,
@@ -403,7 +403,9 @@ impl TypeRef {
 pub struct TypeDef {
     /// The PascalCase Rust name, unique among the types.
     pub name: String,
-    /// The component name in the spec, when the type comes from one.
+    /// The component name in the spec for a component schema; for a type
+    /// defined in place, the name made from its place (`…Body`); for a
+    /// `[parameters]` enum, the parameter's wire name.
     pub wire_name: String,
     /// The schema's description; `None` when it has none.
     pub description: Option<String>,

@@ -303,11 +303,6 @@ impl Namespace {
         let renamed = name != desired;
         (name, renamed)
     }
-
-    /// Whether `name` is taken in the scope, reserved or claimed.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 /// The variant of a response enum for a success status: `Ok`, `Created`,
