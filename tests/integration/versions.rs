@@ -187,3 +187,31 @@ fn the_manifest_refuses_an_unknown_merge_preference() {
     assert!(message.contains("oldest") && message.contains("newest"), "{message}");
 }
 
+/// Moving a pin, or the policy, from one version to another changes what
+/// the calls ask the server for: the change report says so, with the
+/// versions and the header values, next to the changes of the types.
+#[test]
+fn moving_a_pin_reads_as_an_api_change() {
+    let pin = case("pin");
+    let before = model(&pin);
+    let mut config = generator::Config::new("versions-pin").client_headers(&["Sequence-Version"]).version_prefix("Stable").prefer_newest();
+    config = config.pin_schema("Widget", "2024-01-01");
+    let after = generator::model(&config, &pin.inputs).unwrap_or_else(|e| panic!("{e}"));
+    let report = generator::diff::diff(&before, &after);
+    let lines: Vec<String> = report.changes.iter().map(|c| format!("{}: {}", c.item, c.change)).collect();
+    assert!(
+        lines.contains(&"Client::list_things: now taken from API version `2024-05-09` (was API version `2024-01-01`), sends `Sequence-Version: 2024-05-09` (was `Sequence-Version: 2024-01-01`)".to_owned()),
+        "{lines:#?}"
+    );
+    // The old definition's type goes with it.
+    assert!(lines.iter().any(|l| l.starts_with("types::ThingV20240101:")), "{lines:#?}");
+    assert!(!lines.iter().any(|l| l.starts_with("Client::get_thing:")), "get_thing did not move: {lines:#?}");
+
+    // An operation added by a version names it.
+    let older = case("older-only");
+    let mut without = older.inputs.clone();
+    without.retain(|i| i.version.as_deref() == Some("2024-05-09"));
+    let report = generator::diff::diff(&model(&Case { name: "newest".to_owned(), config: older.config.clone(), inputs: without }), &model(&older));
+    let lines: Vec<String> = report.changes.iter().map(|c| format!("{}: {}", c.item, c.change)).collect();
+    assert!(lines.contains(&"Client::list_seat_types: operation `GET /seat-types` added (from API version `2024-01-01`)".to_owned()), "{lines:#?}");
+}
