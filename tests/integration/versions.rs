@@ -215,3 +215,55 @@ fn moving_a_pin_reads_as_an_api_change() {
     let lines: Vec<String> = report.changes.iter().map(|c| format!("{}: {}", c.item, c.change)).collect();
     assert!(lines.contains(&"Client::list_seat_types: operation `GET /seat-types` added (from API version `2024-01-01`)".to_owned()), "{lines:#?}");
 }
+
+/// Three versions of Sequence's product spec, made at run time from the
+/// corpus's 2024-07-30 one (`xtask::versions`): the way the vendor's
+/// versions differ, at the size of the real thing.
+#[test]
+fn three_versions_of_the_product_spec_merge() {
+    let path = crate::support::root().join("../shared/corpus").join(xtask::versions::PRODUCT_SPEC);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        println!("skipped: {} is absent", path.display());
+        return;
+    };
+    let strict = Config::new("strict").client_headers(&["Sequence-Version"]).version_prefix("Stable");
+
+    // Only the version header differs: one definition each, no policy needed.
+    let same = xtask::versions::product_versions(&text, false).unwrap_or_else(|e| panic!("{e:#}"));
+    let api = generator::model(&strict, &same).unwrap_or_else(|e| panic!("{}", e.render(&same)));
+    assert_eq!(api.operations.len(), 173);
+    for op in &api.operations {
+        assert_eq!(op.version.as_deref(), Some("2024-07-30"), "{}", op.name);
+        assert!(op.client_header_values.iter().all(|h| h.value == "2024-07-30"), "{}: {:?}", op.name, op.client_header_values);
+    }
+
+    // Real differences, no policy: every conflict in one run, one located line each.
+    let changed = xtask::versions::product_versions(&text, true).unwrap_or_else(|e| panic!("{e:#}"));
+    let error = generator::model(&strict, &changed).err().unwrap_or_else(|| panic!("the differing versions merged without a policy"));
+    let generator::Error::Conflicts { conflicts } = &error else { panic!("not every conflict listed: {error}") };
+    let message = error.to_string();
+    assert!(conflicts.len() > 40, "{message}");
+    println!("{} conflicts listed in one run", conflicts.len());
+    assert!(message.starts_with(&format!("{} definitions differ", conflicts.len())), "{message}");
+    for conflict in conflicts {
+        assert!(conflict.places.len() >= 2 && conflict.places.iter().all(|p| p.line.is_some()), "{conflict:?}");
+        assert_eq!(message.lines().filter(|l| l.starts_with(&format!("  {}: ", conflict.what))).count(), 1, "{}", conflict.what);
+    }
+
+    // The policy: the newest definition of each, and operations the newest
+    // version dropped sent with the version that still has them.
+    let api = generator::model(&xtask::versions::config("merged"), &changed).unwrap_or_else(|e| panic!("{}", e.render(&changed)));
+    assert_eq!(api.operations.len(), 173, "every operation of every version");
+    let older: Vec<&str> = api.operations.iter().filter(|o| o.version.as_deref() == Some("2024-05-09")).map(|o| o.name.as_str()).collect();
+    assert_eq!(older.len(), 14, "{older:?}");
+    for op in &api.operations {
+        let version = op.version.as_deref().unwrap_or_default();
+        assert!(op.client_header_values.iter().all(|h| h.value == version), "{}: {:?}", op.name, op.client_header_values);
+        assert!(op.params.iter().all(|p| p.wire_name != "legacySort"), "{}: a 2024-01-01 definition was used", op.name);
+    }
+    let fields = |def: &generator::model::TypeDef| match &def.kind {
+        generator::model::TypeKind::Struct { fields, .. } => fields.iter().any(|f| f.wire_name == "legacyCode"),
+        _ => false,
+    };
+    assert!(!api.types.iter().any(fields), "a 2024-01-01 schema was used");
+}
