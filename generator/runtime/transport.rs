@@ -39,6 +39,8 @@ pub struct CoreBuilder {
     base_url: String,
     credentials: Option<(&'static str, Credentials)>,
     headers: Vec<(&'static str, String)>,
+    /// Headers sent when neither the caller nor the operation sets them.
+    defaults: Vec<(&'static str, String)>,
     retry: RetryPolicy,
     timeouts: Timeouts,
     redirects: RedirectPolicy,
@@ -53,6 +55,7 @@ impl fmt::Debug for CoreBuilder {
             .field("base_url", &redact_userinfo(&self.base_url))
             .field("credentials", &self.credentials.as_ref().map(|(_, c)| c))
             .field("headers", &self.headers)
+            .field("default_headers", &self.defaults)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
@@ -127,6 +130,7 @@ impl CoreBuilder {
             base_url: base_url.to_owned(),
             credentials: None,
             headers: Vec::new(),
+            defaults: Vec::new(),
             retry: RetryPolicy::default(),
             timeouts: Timeouts::default(),
             redirects: RedirectPolicy::default(),
@@ -145,10 +149,19 @@ impl CoreBuilder {
         self.credentials = Some((name, credentials));
     }
 
-    /// Sends the header `name` on every request, replacing an earlier value.
+    /// Sends the header `name` on every request, replacing an earlier value:
+    /// it overrides the value an operation sends of its own
+    /// ([`Request::default_header`](super::Request::default_header)).
     pub fn header(&mut self, name: &'static str, value: String) {
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.headers.push((name, value));
+    }
+
+    /// Sends the header `name` on requests that set no value of it: neither
+    /// the caller ([`header`](Self::header)) nor the operation does.
+    pub fn default_header(&mut self, name: &'static str, value: String) {
+        self.defaults.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self.defaults.push((name, value));
     }
 
     pub fn retry(&mut self, policy: RetryPolicy) {
@@ -213,6 +226,11 @@ impl CoreBuilder {
         for (name, value) in &self.headers {
             headers.push((header_name(name)?, header_value(name, value)?));
         }
+        let defaults = self
+            .defaults
+            .iter()
+            .map(|(name, value)| Ok((header_name(name)?, header_value(name, value)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
         let http = match self.http {
             Some(client) => client,
             None => {
@@ -235,6 +253,7 @@ impl CoreBuilder {
                 base: parsed,
                 base_path,
                 headers,
+                defaults,
                 retry: self.retry,
                 timeouts: self.timeouts,
                 redirects: self.redirects,
@@ -282,6 +301,8 @@ struct CoreInner {
     base: reqwest::Url,
     base_path: String,
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    /// Sent when neither the caller nor the operation sets the header.
+    defaults: Vec<(http::HeaderName, http::HeaderValue)>,
     retry: RetryPolicy,
     timeouts: Timeouts,
     redirects: RedirectPolicy,
@@ -299,6 +320,7 @@ impl fmt::Debug for Core {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("headers", &headers)
+            .field("default_headers", &self.inner.defaults.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("<binary>"))).collect::<Vec<_>>())
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("redirects", &self.inner.redirects)
@@ -402,12 +424,24 @@ impl Core {
     async fn attempt(&self, request: &Request, url: &reqwest::Url, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
         let mut http = reqwest::Request::new(request.method.clone(), url.clone());
         let headers = http.headers_mut();
-        headers.reserve(self.inner.headers.len() + request.headers.len() + 1);
+        headers.reserve(self.inner.headers.len() + request.headers.len() + self.inner.defaults.len() + 1);
         for (name, value) in &self.inner.headers {
             headers.append(name.clone(), value.clone());
         }
         for (name, value) in &request.headers {
             headers.append(header_name(name)?, header_value(name, value)?);
+        }
+        // The caller's value, else the operation's own, else the client's default.
+        for (name, value) in &request.defaults {
+            let header = header_name(name)?;
+            if !headers.contains_key(&header) {
+                headers.append(header, header_value(name, value)?);
+            }
+        }
+        for (name, value) in &self.inner.defaults {
+            if !headers.contains_key(name) {
+                headers.append(name.clone(), value.clone());
+            }
         }
         if let Some((content_type, body)) = &request.body {
             headers.insert(http::header::CONTENT_TYPE, header_value("Content-Type", content_type)?);

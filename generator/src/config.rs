@@ -61,6 +61,21 @@ pub struct Pagination {
     pub next: String,
 }
 
+/// How the merge chooses between definitions of one operation or schema
+/// that differ between versions (`[merge]` in the manifest).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergePolicy {
+    /// `prefer = "newest"`: the newest version's definition of every
+    /// operation and schema.
+    pub prefer_newest: bool,
+    /// `"METHOD /path"` → the version label (or spec file) whose definition
+    /// of the operation the client uses.
+    pub operations: BTreeMap<String, String>,
+    /// Schema name as spelled in the spec → the version label (or spec
+    /// file) whose definition the client uses.
+    pub schemas: BTreeMap<String, String>,
+}
+
 /// Where the generated files go relative to the crate root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -87,6 +102,8 @@ pub struct Config {
     pub(crate) operation_names: BTreeMap<String, String>,
     /// Component name → version label whose definition wins a conflict.
     pub(crate) prefer: BTreeMap<String, String>,
+    /// How differing definitions of one operation or schema are chosen.
+    pub(crate) merge: MergePolicy,
     /// `Schema.property` or `*.property` → the type the string field is read as.
     pub(crate) field_types: BTreeMap<String, FieldType>,
     /// Parameter name (as in the spec) → what the spec leaves out.
@@ -119,6 +136,7 @@ impl Config {
             renames: BTreeMap::new(),
             operation_names: BTreeMap::new(),
             prefer: BTreeMap::new(),
+            merge: MergePolicy::default(),
             field_types: BTreeMap::new(),
             parameters: BTreeMap::new(),
             pagination: None,
@@ -181,6 +199,25 @@ impl Config {
     /// that decides no conflict is an error.
     pub fn prefer(mut self, component: &str, version: &str) -> Self {
         self.prefer.insert(component.to_owned(), version.to_owned());
+        self
+    }
+
+    /// Takes the newest version's definition of every operation and schema
+    /// that differs between versions (`[merge] prefer = "newest"`).
+    pub fn prefer_newest(mut self) -> Self {
+        self.merge.prefer_newest = true;
+        self
+    }
+
+    /// Uses `version`'s definition of the operation `METHOD /path`.
+    pub fn pin_operation(mut self, operation: &str, version: &str) -> Self {
+        self.merge.operations.insert(operation.to_owned(), version.to_owned());
+        self
+    }
+
+    /// Uses `version`'s definition of the schema `name`.
+    pub fn pin_schema(mut self, name: &str, version: &str) -> Self {
+        self.merge.schemas.insert(name.to_owned(), version.to_owned());
         self
     }
 

@@ -84,6 +84,29 @@ impl fmt::Display for Warning {
     }
 }
 
+/// One operation or component defined differently in several files, with
+/// nothing in the manifest to say which definition the client uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// `GET /things`, or `schema "Thing"`.
+    pub what: String,
+    /// Each definition's place, in the order the files were merged.
+    pub places: Vec<Location>,
+}
+
+/// How many conflicts [`Error::Conflicts`] shows in full before it counts the rest.
+const CONFLICTS_SHOWN: usize = 200;
+
+/// What to write in the manifest so that the merge can choose: the policy,
+/// and a pin of `section` for `key`.
+fn merge_help(pins: &[(&str, &str)]) -> String {
+    let mut help = "say in specs/codegen.toml which version's definition the client uses: the newest one's of everything,\n        [merge]\n        prefer = \"newest\"\n      and, where another version's is wanted, a pin:".to_owned();
+    for (section, key) in pins {
+        help.push_str(&format!("\n        [{section}]\n        {key} = \"<version label>\""));
+    }
+    help
+}
+
 const SYNTAX_HELP: &str = "fix the syntax of this file; it must be a YAML or JSON OpenAPI document";
 const SCHEMA_HELP: &str = "this is not a valid OpenAPI 3.0 document at that place; correct the value the message names";
 
@@ -164,6 +187,12 @@ pub enum Error {
         first: Location,
         /// The other definition.
         second: Location,
+    },
+    /// Several operations or components defined differently in several
+    /// files, all found in one run.
+    Conflicts {
+        /// Each conflict with its places, in the order found.
+        conflicts: Vec<Conflict>,
     },
     /// The manifest's `[renames]` give two schemas the same Rust name.
     TypeNameCollision {
@@ -255,6 +284,7 @@ impl Error {
             | Error::DuplicateOperationId { first, second, .. }
             | Error::ConflictingComponent { first, second, .. } => vec![first, second],
             Error::AliasLoop { places, .. } => places.iter_mut().collect(),
+            Error::Conflicts { conflicts } => conflicts.iter_mut().flat_map(|c| c.places.iter_mut()).collect(),
             Error::TypeNameCollision { .. }
             | Error::Manifest { .. }
             | Error::UnusedOverride { .. }
@@ -296,7 +326,7 @@ impl Error {
                 first,
                 second,
                 format!("{method} {path} is defined differently in two files"),
-                "keep one definition, or make both identical".to_owned(),
+                format!("make both identical, or {}", merge_help(&[("merge.operations", &format!("\"{method} {path}\""))])),
             ),
             Error::DuplicateOperationId { operation_id, first, second } => two(
                 first,
@@ -308,10 +338,19 @@ impl Error {
                 first,
                 second,
                 format!("component {name:?} has different definitions in two files"),
-                format!(
-                    "make them identical, or say which version wins in specs/codegen.toml:\n        [prefer]\n        {name} = \"<version label>\""
-                ),
+                format!("make them identical, or {}", merge_help(&[(component_section(first), name)])),
             ),
+            Error::Conflicts { conflicts } => {
+                let mut headline = format!("{} definitions differ between the spec files, with nothing to say which one the client uses:", conflicts.len());
+                for conflict in conflicts.iter().take(CONFLICTS_SHOWN) {
+                    let places: Vec<String> = conflicts_places(conflict);
+                    headline.push_str(&format!("\n  {}: {}", conflict.what, places.join(", ")));
+                }
+                if conflicts.len() > CONFLICTS_SHOWN {
+                    headline.push_str(&format!("\n  … and {} more", conflicts.len() - CONFLICTS_SHOWN));
+                }
+                Parts { headline, places: Vec::new(), file: None, help: Some(merge_help(&[("merge.operations", "\"GET /path\""), ("merge.schemas", "Name")])) }
+            }
             Error::TypeNameCollision { rust_name, first, second } => Parts {
                 headline: format!("two types would both be named `{rust_name}`: {first:?} and {second:?}"),
                 places: Vec::new(),
@@ -372,6 +411,25 @@ impl fmt::Display for Error {
         }
         Ok(())
     }
+}
+
+/// The manifest section that pins the component at `place`: `[merge.schemas]`
+/// for a schema, `[prefer]` for any other kind.
+fn component_section(place: &Location) -> &'static str {
+    match &place.pointer {
+        Some(pointer) if pointer.starts_with("/components/schemas/") => "merge.schemas",
+        _ => "prefer",
+    }
+}
+
+/// Each place of a conflict as `file:line:column`, the pointer left out
+/// (it is the same in every file).
+fn conflicts_places(conflict: &Conflict) -> Vec<String> {
+    conflict
+        .places
+        .iter()
+        .map(|place| Location { pointer: None, ..place.clone() }.to_string())
+        .collect()
 }
 
 /// "first definition" → "first", as the short form labels its places.

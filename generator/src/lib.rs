@@ -33,8 +33,8 @@ pub mod render;
 use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
-pub use config::{Config, FieldType, Layout, Pagination, ParameterOverride, SpecInput};
-pub use error::{Error, Location, Parts, Result, Warning};
+pub use config::{Config, FieldType, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
+pub use error::{Conflict, Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;
 
 /// The generated files and what went into them.

@@ -25,6 +25,8 @@ pub struct Manifest {
     #[serde(default)]
     pub(crate) prefer: BTreeMap<String, String>,
     #[serde(default)]
+    pub(crate) merge: MergeSection,
+    #[serde(default)]
     pub(crate) fields: BTreeMap<String, FieldType>,
     #[serde(default)]
     pub(crate) parameters: BTreeMap<String, ParameterOverride>,
@@ -34,6 +36,27 @@ pub struct Manifest {
     pub(crate) client: ClientSection,
     #[serde(default)]
     pub(crate) names: NamesSection,
+}
+
+/// `[merge]`: which definition the client uses where versions differ.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergeSection {
+    /// `"newest"`: the newest version's definition of everything.
+    pub prefer: Option<MergePreference>,
+    /// `"METHOD /path"` = version label: that version's definition of the operation.
+    #[serde(default)]
+    pub operations: BTreeMap<String, String>,
+    /// Schema name = version label: that version's definition of the schema.
+    #[serde(default)]
+    pub schemas: BTreeMap<String, String>,
+}
+
+/// The values of `[merge] prefer`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MergePreference {
+    Newest,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -112,6 +135,11 @@ impl Manifest {
         config.renames = self.renames.clone();
         config.operation_names = self.operations.clone();
         config.prefer = self.prefer.clone();
+        config.merge = crate::config::MergePolicy {
+            prefer_newest: self.merge.prefer == Some(MergePreference::Newest),
+            operations: self.merge.operations.clone(),
+            schemas: self.merge.schemas.clone(),
+        };
         config.field_types = self.fields.clone();
         config.parameters = self.parameters.clone();
         config.pagination = self.pagination.clone();

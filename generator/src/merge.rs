@@ -5,7 +5,7 @@
 //! component defined differently in two files is an error unless the manifest
 //! says which version wins. Nothing is ever picked silently.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
 use openapiv3::{Components, OpenAPI, Operation, Parameter, PathItem, ReferenceOr};
@@ -47,6 +47,13 @@ impl Origins<'_> {
         self.at(file, format!("/paths/{}/{method}{rest}", escape_pointer_token(path)))
     }
 
+    /// The version label of the file whose definition of `method path` was
+    /// kept.
+    pub fn operation_version(&self, path: &str, method: &str) -> Option<&str> {
+        let file = self.operations.get(&(path.to_owned(), method.to_owned()))?;
+        self.inputs.get(file)?.version.as_deref()
+    }
+
     /// Location of a pointer inside the component `#/components/{kind}/{name}`.
     pub fn component(&self, kind: &'static str, name: &str, rest: &str) -> Location {
         let file = self.components.get(&(kind, name.to_owned())).copied();
@@ -81,11 +88,9 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     let mut notes = Vec::new();
     let mut components = Components::default();
     let mut paths: IndexMap<String, PathItem> = IndexMap::new();
-    let mut preferences = Preferences {
-        prefer: &config.prefer,
-        versions: documents.iter().map(|d| (d.name.clone(), d.version.clone())).collect(),
-        used: config.prefer.keys().map(|k| (k.clone(), false)).collect(),
-    };
+    let mut policy = Policy::new(config, documents.iter().map(|d| (d.name.clone(), d.version.clone())).collect());
+    let mut conflicts = Conflicts::default();
+    let mut discarded: Vec<serde_json::Value> = Vec::new();
 
     for document in documents {
         let file = file_of(&document.name);
@@ -103,46 +108,42 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
             let target = paths.entry(path.clone()).or_default();
             for (method, operation) in operations_with_path_parameters(item, api.components.as_ref()) {
                 let key = (path.clone(), method.to_owned());
+                let entry = format!("{} {path}", method.to_uppercase());
+                policy.seen(Subject::Operation(&entry), file);
                 let slot = operation_slot(target, method);
-                match slot {
-                    Some(existing) if same(existing, &operation) => {}
-                    Some(_) => {
-                        let first = origins.operations.get(&key).copied();
-                        let entry = format!("{} {path}", method.to_uppercase());
-                        match preferences.decide(&entry, first.unwrap_or_default(), file) {
-                            Some(true) => {
-                                *slot = Some(operation);
-                                origins.operations.insert(key, file);
-                                continue;
-                            }
-                            Some(false) => continue,
-                            None => {}
+                let Some(existing) = slot.as_ref() else {
+                    *slot = Some(operation);
+                    origins.operations.insert(key, file);
+                    continue;
+                };
+                let first = origins.operations.get(&key).copied().unwrap_or_default();
+                let identical = same_in_versions(existing, policy.version(first), &operation, policy.version(file));
+                match policy.choose(Subject::Operation(&entry), first, file, identical) {
+                    Choice::Incoming => {
+                        if let Some(old) = slot.replace(operation) {
+                            discarded.extend(serde_json::to_value(&old).ok());
                         }
-                        let pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
-                        return Err(Error::DuplicateOperation {
-                            method: method.to_uppercase(),
-                            path,
-                            first: origins.at(first, pointer.clone()),
-                            second: origins.at(Some(file), pointer),
-                        });
-                    }
-                    None => {
-                        *slot = Some(operation);
                         origins.operations.insert(key, file);
+                    }
+                    Choice::Existing => discarded.extend(serde_json::to_value(&operation).ok()),
+                    Choice::Conflict => {
+                        let pointer = format!("/paths/{}/{method}", escape_pointer_token(&path));
+                        let subject = Conflicting::Operation { method: method.to_uppercase(), path: path.clone() };
+                        conflicts.add(entry, subject, origins.at(Some(first), pointer.clone()), origins.at(Some(file), pointer));
                     }
                 }
             }
         }
 
         if let Some(incoming) = api.components.take() {
-            let mut ctx = ComponentMerge { origins: &mut origins, file, preferences: &mut preferences };
-            ctx.merge("schemas", &mut components.schemas, incoming.schemas)?;
-            ctx.merge("responses", &mut components.responses, incoming.responses)?;
-            ctx.merge("parameters", &mut components.parameters, incoming.parameters)?;
-            ctx.merge("examples", &mut components.examples, incoming.examples)?;
-            ctx.merge("requestBodies", &mut components.request_bodies, incoming.request_bodies)?;
-            ctx.merge("headers", &mut components.headers, incoming.headers)?;
-            ctx.merge("securitySchemes", &mut components.security_schemes, incoming.security_schemes)?;
+            let mut ctx = ComponentMerge { origins: &mut origins, file, policy: &mut policy, conflicts: &mut conflicts, discarded: &mut discarded };
+            ctx.merge("schemas", &mut components.schemas, incoming.schemas);
+            ctx.merge("responses", &mut components.responses, incoming.responses);
+            ctx.merge("parameters", &mut components.parameters, incoming.parameters);
+            ctx.merge("examples", &mut components.examples, incoming.examples);
+            ctx.merge("requestBodies", &mut components.request_bodies, incoming.request_bodies);
+            ctx.merge("headers", &mut components.headers, incoming.headers);
+            ctx.merge("securitySchemes", &mut components.security_schemes, incoming.security_schemes);
         }
 
         match &mut merged {
@@ -162,9 +163,10 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
         }
     }
 
-    if let Some((name, _)) = preferences.used.iter().find(|(_, used)| !**used) {
-        return Err(Error::UnusedOverride { file: config.manifest_name.clone(), kind: "[prefer] entry", key: name.clone() });
+    if let Some(error) = conflicts.into_error() {
+        return Err(error);
     }
+    policy.check_used(&config.manifest_name)?;
 
     let Some(mut api) = merged else {
         return Err(Error::Config("no spec files were given".to_owned()));
@@ -172,98 +174,370 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
     paths.sort_keys();
     api.paths.paths = paths.into_iter().map(|(k, v)| (k, ReferenceOr::Item(v))).collect();
     components.schemas.sort_keys();
+    if !discarded.is_empty() {
+        drop_orphans(&api, &mut components, &discarded, &mut origins);
+    }
     api.components = Some(components);
     Ok(Merged { api, origins, notes })
 }
 
-/// The manifest's `[prefer]` entries: for a conflict on a component name or
-/// on `METHOD /path` (or on anything, `*`), the version label or spec file
-/// whose definition wins.
-struct Preferences<'c> {
+/// What the merge does with a second definition of an operation or a
+/// component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    /// The definition already merged stays; the incoming one is discarded.
+    Existing,
+    /// The incoming definition replaces the one merged so far.
+    Incoming,
+    /// The definitions differ and nothing says which one wins.
+    Conflict,
+}
+
+/// What a choice is about: an operation (`GET /path`) or a component.
+#[derive(Debug, Clone, Copy)]
+enum Subject<'s> {
+    Operation(&'s str),
+    Component(&'static str, &'s str),
+}
+
+/// How a version label orders: dates by date, then any other label by its
+/// text, then `latest`, the newest of all. A file without a label is older
+/// than every labelled one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VersionOrder<'v> {
+    /// A file given without a version label.
+    Unlabelled,
+    /// A `YYYY-MM-DD` label: year, month, day.
+    Date(u32, u32, u32),
+    /// Any other label, ordered by its text.
+    Other(&'v str),
+    /// `latest`.
+    Latest,
+}
+
+impl<'v> VersionOrder<'v> {
+    /// Where `label` (or no label) stands among versions.
+    pub fn of(label: Option<&'v str>) -> Self {
+        let Some(label) = label else { return VersionOrder::Unlabelled };
+        if label == "latest" {
+            return VersionOrder::Latest;
+        }
+        let parts: Vec<&str> = label.split('-').collect();
+        if let [year, month, day] = parts.as_slice()
+            && year.len() == 4
+            && month.len() == 2
+            && day.len() == 2
+            && let (Ok(y), Ok(m), Ok(d)) = (year.parse(), month.parse(), day.parse())
+        {
+            return VersionOrder::Date(y, m, d);
+        }
+        VersionOrder::Other(label)
+    }
+}
+
+/// The manifest's say in the merge: `[merge] prefer = "newest"`, the pins of
+/// `[merge.operations]` and `[merge.schemas]`, and the older `[prefer]`
+/// entries (a component name, `METHOD /path` or `*` → the version label or
+/// spec file whose definition wins a conflict).
+struct Policy<'c> {
     prefer: &'c BTreeMap<String, String>,
+    newest: bool,
+    operation_pins: &'c BTreeMap<String, String>,
+    schema_pins: &'c BTreeMap<String, String>,
     versions: BTreeMap<String, Option<String>>,
-    used: BTreeMap<String, bool>,
+    used_prefer: BTreeSet<String>,
+    used_operation_pins: BTreeSet<String>,
+    used_schema_pins: BTreeSet<String>,
 }
 
-impl Preferences<'_> {
+impl<'c> Policy<'c> {
+    fn new(config: &'c Config, versions: BTreeMap<String, Option<String>>) -> Self {
+        Policy {
+            prefer: &config.prefer,
+            newest: config.merge.prefer_newest,
+            operation_pins: &config.merge.operations,
+            schema_pins: &config.merge.schemas,
+            versions,
+            used_prefer: BTreeSet::new(),
+            used_operation_pins: BTreeSet::new(),
+            used_schema_pins: BTreeSet::new(),
+        }
+    }
+
+    fn version(&self, file: &str) -> Option<&str> {
+        self.versions.get(file).and_then(|v| v.as_deref())
+    }
+
     fn matches(&self, winner: &str, file: &str) -> bool {
-        let version = self.versions.get(file).and_then(|v| v.as_deref());
-        version == Some(winner) || file == winner || file.ends_with(&format!("/{winner}"))
+        self.version(file) == Some(winner) || file == winner || file.ends_with(&format!("/{winner}"))
     }
 
-    /// `Some(true)` when the incoming definition wins, `Some(false)` when
-    /// the existing one stays, `None` when no entry decides between them.
-    fn decide(&mut self, key: &str, existing_file: &str, incoming_file: &str) -> Option<bool> {
-        let (entry, winner) = [key, "*"].into_iter().find_map(|k| self.prefer.get(k).map(|w| (k, w.as_str())))?;
-        let incoming = self.matches(winner, incoming_file);
-        let existing = self.matches(winner, existing_file);
-        if incoming == existing {
-            return None;
+    fn pin(&self, subject: Subject<'_>) -> Option<&'c str> {
+        match subject {
+            Subject::Operation(entry) => self.operation_pins.get(entry).map(String::as_str),
+            Subject::Component("schemas", name) => self.schema_pins.get(name).map(String::as_str),
+            Subject::Component(..) => None,
         }
-        if let Some(used) = self.used.get_mut(entry) {
-            *used = true;
-        }
-        Some(incoming)
     }
-}
 
-struct ComponentMerge<'m, 'a, 'c> {
-    origins: &'m mut Origins<'a>,
-    file: &'a str,
-    preferences: &'m mut Preferences<'c>,
-}
+    /// Notes that `file` defines `subject`: a pin is used once the version
+    /// it names defines what it pins.
+    fn seen(&mut self, subject: Subject<'_>, file: &str) {
+        let Some(pin) = self.pin(subject) else { return };
+        if !self.matches(pin, file) {
+            return;
+        }
+        match subject {
+            Subject::Operation(entry) => self.used_operation_pins.insert(entry.to_owned()),
+            Subject::Component(_, name) => self.used_schema_pins.insert(name.to_owned()),
+        };
+    }
 
-impl ComponentMerge<'_, '_, '_> {
-    fn merge<T: Serialize>(
-        &mut self,
-        kind: &'static str,
-        target: &mut IndexMap<String, T>,
-        incoming: IndexMap<String, T>,
-    ) -> Result<()> {
-        for (name, definition) in incoming {
-            let key = (kind, name.clone());
-            match target.get(&name) {
-                None => {
-                    target.insert(name, definition);
-                    self.origins.components.insert(key, self.file);
-                }
-                Some(existing) if same(existing, &definition) => {}
-                Some(_) => {
-                    let first = self.origins.components.get(&key).copied();
-                    match self.preferences.decide(&name, first.unwrap_or_default(), self.file) {
-                        Some(true) => {
-                            target.insert(name, definition);
-                            self.origins.components.insert(key, self.file);
-                            continue;
-                        }
-                        Some(false) => continue,
-                        None => {}
-                    }
-                    let pointer = format!("/components/{kind}/{}", escape_pointer_token(&name));
-                    return Err(Error::ConflictingComponent {
-                        name,
-                        first: self.origins.at(first, pointer.clone()),
-                        second: self.origins.at(Some(self.file), pointer),
-                    });
-                }
+    /// Which of two definitions of `subject` the client uses: the pinned
+    /// version's; else a `[prefer]` entry's; else, when they are the same
+    /// or `[merge] prefer = "newest"` is set, the newer one's (so that an
+    /// operation sends the newest version that defines it so).
+    fn choose(&mut self, subject: Subject<'_>, existing: &str, incoming: &str, identical: bool) -> Choice {
+        if let Some(pin) = self.pin(subject) {
+            match (self.matches(pin, existing), self.matches(pin, incoming)) {
+                (true, false) => return Choice::Existing,
+                (false, true) => return Choice::Incoming,
+                // The pinned version may come later; if it never does, the
+                // pin is reported as matching nothing.
+                (false, false) => return Choice::Existing,
+                (true, true) => {}
+            }
+        }
+        let key = match subject {
+            Subject::Operation(entry) => entry,
+            Subject::Component(_, name) => name,
+        };
+        if !identical && let Some((entry, winner)) = [key, "*"].into_iter().find_map(|k| self.prefer.get(k).map(|w| (k, w.clone()))) {
+            let (existing_wins, incoming_wins) = (self.matches(&winner, existing), self.matches(&winner, incoming));
+            if existing_wins != incoming_wins {
+                self.used_prefer.insert(entry.to_owned());
+                return if incoming_wins { Choice::Incoming } else { Choice::Existing };
+            }
+        }
+        let (old, new) = (VersionOrder::of(self.version(existing)), VersionOrder::of(self.version(incoming)));
+        if identical || (self.newest && old != new) {
+            return if new > old { Choice::Incoming } else { Choice::Existing };
+        }
+        Choice::Conflict
+    }
+
+    /// Every entry must have decided something.
+    fn check_used(&self, manifest: &str) -> Result<()> {
+        let unused = |entries: &BTreeMap<String, String>, used: &BTreeSet<String>| entries.keys().find(|k| !used.contains(*k)).cloned();
+        let sections = [
+            ("[prefer] entry", unused(self.prefer, &self.used_prefer)),
+            ("[merge.operations] entry", unused(self.operation_pins, &self.used_operation_pins)),
+            ("[merge.schemas] entry", unused(self.schema_pins, &self.used_schema_pins)),
+        ];
+        for (kind, key) in sections {
+            if let Some(key) = key {
+                return Err(Error::UnusedOverride { file: manifest.to_owned(), kind, key });
             }
         }
         Ok(())
     }
 }
 
-/// Whether two definitions mean the same to a client: compared through
-/// their serialized form (openapiv3's types have no `PartialEq`), ignoring
-/// documentation (summaries, descriptions, examples) and the spelling case
-/// of header names, which HTTP ignores too.
-fn same<T: Serialize>(a: &T, b: &T) -> bool {
+/// The definitions that differ with nothing to choose between them, each
+/// with every place it is defined, in the order found.
+#[derive(Default)]
+struct Conflicts {
+    found: IndexMap<String, (Conflicting, Vec<Location>)>,
+}
+
+/// What a conflict is about, for the error of a single one.
+#[derive(Clone)]
+enum Conflicting {
+    Operation { method: String, path: String },
+    Component { name: String },
+}
+
+impl Conflicts {
+    fn add(&mut self, what: String, subject: Conflicting, first: Location, second: Location) {
+        let (_, places) = self.found.entry(what).or_insert_with(|| (subject, Vec::new()));
+        for place in [first, second] {
+            if !places.contains(&place) {
+                places.push(place);
+            }
+        }
+    }
+
+    /// One conflict keeps the error of its kind, shown with its source
+    /// lines; several are listed together, one line each.
+    fn into_error(self) -> Option<Error> {
+        if self.found.len() == 1 {
+            let (_, (subject, places)) = self.found.into_iter().next()?;
+            let mut places = places.into_iter();
+            let (first, second) = (places.next()?, places.next()?);
+            return Some(match subject {
+                Conflicting::Operation { method, path } => Error::DuplicateOperation { method, path, first, second },
+                Conflicting::Component { name } => Error::ConflictingComponent { name, first, second },
+            });
+        }
+        if self.found.is_empty() {
+            return None;
+        }
+        Some(Error::Conflicts { conflicts: self.found.into_iter().map(|(what, (_, places))| crate::error::Conflict { what, places }).collect() })
+    }
+}
+
+struct ComponentMerge<'m, 'a, 'c> {
+    origins: &'m mut Origins<'a>,
+    file: &'a str,
+    policy: &'m mut Policy<'c>,
+    conflicts: &'m mut Conflicts,
+    discarded: &'m mut Vec<serde_json::Value>,
+}
+
+impl ComponentMerge<'_, '_, '_> {
+    fn merge<T: Serialize>(&mut self, kind: &'static str, target: &mut IndexMap<String, T>, incoming: IndexMap<String, T>) {
+        for (name, definition) in incoming {
+            let key = (kind, name.clone());
+            self.policy.seen(Subject::Component(kind, &name), self.file);
+            let Some(existing) = target.get(&name) else {
+                target.insert(name, definition);
+                self.origins.components.insert(key, self.file);
+                continue;
+            };
+            let first = self.origins.components.get(&key).copied().unwrap_or_default();
+            let identical = same_in_versions(existing, self.policy.version(first), &definition, self.policy.version(self.file));
+            match self.policy.choose(Subject::Component(kind, &name), first, self.file, identical) {
+                Choice::Incoming => {
+                    if let Some(old) = target.insert(name, definition) {
+                        self.discarded.extend(serde_json::to_value(&old).ok());
+                    }
+                    self.origins.components.insert(key, self.file);
+                }
+                Choice::Existing => self.discarded.extend(serde_json::to_value(&definition).ok()),
+                Choice::Conflict => {
+                    let pointer = format!("/components/{kind}/{}", escape_pointer_token(&name));
+                    let what = if kind == "schemas" { format!("schema {name:?}") } else { format!("{kind} {name:?}") };
+                    let subject = Conflicting::Component { name: name.clone() };
+                    self.conflicts.add(what, subject, self.origins.at(Some(first), pointer.clone()), self.origins.at(Some(self.file), pointer));
+                }
+            }
+        }
+    }
+}
+
+/// Drops the components that only discarded definitions referred to: those
+/// a discarded definition reaches that nothing the merged API keeps
+/// reaches. A component no definition referred to stays, as it would in
+/// one file.
+fn drop_orphans(api: &OpenAPI, components: &mut Components, discarded: &[serde_json::Value], origins: &mut Origins<'_>) {
+    let Ok(all) = serde_json::to_value(&*components) else { return };
+    let mut candidates = BTreeSet::new();
+    let mut pending: Vec<(String, String)> = Vec::new();
+    for value in discarded {
+        collect_refs(value, &mut pending);
+    }
+    while let Some(reference) = pending.pop() {
+        if candidates.insert(reference.clone())
+            && let Some(definition) = all.get(&reference.0).and_then(|kind| kind.get(&reference.1))
+        {
+            collect_refs(definition, &mut pending);
+        }
+    }
+    let mut reached = BTreeSet::new();
+    let mut pending = Vec::new();
+    if let Ok(paths) = serde_json::to_value(&api.paths) {
+        collect_refs(&paths, &mut pending);
+    }
+    if let Some(kinds) = all.as_object() {
+        for (kind, entries) in kinds {
+            for name in entries.as_object().into_iter().flat_map(|e| e.keys()) {
+                if !candidates.contains(&(kind.clone(), name.clone())) {
+                    pending.push((kind.clone(), name.clone()));
+                }
+            }
+        }
+    }
+    while let Some(reference) = pending.pop() {
+        if reached.insert(reference.clone())
+            && let Some(definition) = all.get(&reference.0).and_then(|kind| kind.get(&reference.1))
+        {
+            collect_refs(definition, &mut pending);
+        }
+    }
+    for (kind, name) in candidates.difference(&reached) {
+        let removed = match kind.as_str() {
+            "schemas" => components.schemas.shift_remove(name).is_some(),
+            "responses" => components.responses.shift_remove(name).is_some(),
+            "parameters" => components.parameters.shift_remove(name).is_some(),
+            "examples" => components.examples.shift_remove(name).is_some(),
+            "requestBodies" => components.request_bodies.shift_remove(name).is_some(),
+            "headers" => components.headers.shift_remove(name).is_some(),
+            _ => false,
+        };
+        if removed {
+            origins.components.retain(|(k, n), _| !(*k == kind.as_str() && n == name));
+        }
+    }
+}
+
+/// Every `#/components/<kind>/<name>` a value refers to.
+fn collect_refs(value: &serde_json::Value, found: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(reference)) = map.get("$ref")
+                && let Some(rest) = reference.strip_prefix("#/components/")
+                && let Some((kind, name)) = rest.split_once('/')
+            {
+                found.push((kind.to_owned(), name.replace("~1", "/").replace("~0", "~")));
+            }
+            map.values().for_each(|inner| collect_refs(inner, found));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_refs(item, found)),
+        _ => {}
+    }
+}
+
+/// Whether two definitions, from files of the versions `a_version` and
+/// `b_version`, mean the same to a client: compared through their
+/// serialized form (openapiv3's types have no `PartialEq`), ignoring
+/// documentation (summaries, descriptions, examples), the spelling case of
+/// header names, which HTTP ignores too, and the version header: a header parameter whose only value is its file's
+/// own version label (`Sequence-Version: [2024-01-01]` in the 2024-01-01
+/// file) says which version the file is, not what the operation does.
+fn same_in_versions<T: Serialize>(a: &T, a_version: Option<&str>, b: &T, b_version: Option<&str>) -> bool {
     match (serde_json::to_value(a), serde_json::to_value(b)) {
         (Ok(mut a), Ok(mut b)) => {
             normalize(&mut a, false);
             normalize(&mut b, false);
+            if let Some(version) = a_version {
+                forget_version_header(&mut a, version);
+            }
+            if let Some(version) = b_version {
+                forget_version_header(&mut b, version);
+            }
             a == b
         }
         _ => false,
+    }
+}
+
+/// Removes the one-value enum equal to `version` from every header
+/// parameter (of a normalized definition).
+fn forget_version_header(value: &mut serde_json::Value, version: &str) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("in").and_then(|v| v.as_str()) == Some("header")
+                && let Some(serde_json::Value::Object(schema)) = map.get_mut("schema")
+                && schema.get("enum").and_then(|e| e.as_array()).is_some_and(|values| {
+                    matches!(values.as_slice(), [serde_json::Value::String(only)] if only == version)
+                })
+            {
+                schema.remove("enum");
+            }
+            map.values_mut().for_each(|inner| forget_version_header(inner, version));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|item| forget_version_header(item, version)),
+        _ => {}
     }
 }
 
@@ -354,5 +628,19 @@ fn operation_slot<'p>(item: &'p mut PathItem, method: &str) -> &'p mut Option<Op
         "head" => &mut item.head,
         "patch" => &mut item.patch,
         _ => &mut item.trace,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VersionOrder;
+
+    #[test]
+    fn versions_order_as_dates_then_other_labels_then_latest() {
+        let mut labels = vec![Some("latest"), Some("beta"), Some("2024-07-30"), None, Some("2024-01-01"), Some("2024-05-09"), Some("2023-12-31")];
+        labels.sort_by_key(|label| VersionOrder::of(*label));
+        assert_eq!(labels, [None, Some("2023-12-31"), Some("2024-01-01"), Some("2024-05-09"), Some("2024-07-30"), Some("beta"), Some("latest")]);
+        // Not a date: compared as text, after every date.
+        assert!(VersionOrder::of(Some("2024-1-1")) > VersionOrder::of(Some("2099-12-31")));
     }
 }

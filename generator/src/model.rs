@@ -65,7 +65,8 @@ pub struct ClientHeader {
     pub method: String,
     /// SCREAMING_CASE name of the public constant holding the default.
     pub constant: Option<String>,
-    /// The value sent when the caller sets none: the spec's only enum value.
+    /// The value sent when neither the caller nor the operation sets one:
+    /// the newest of the operations' only enum values.
     pub default: Option<String>,
     /// The spec's description of the parameter (its first definition); `None`
     /// when it has none.
@@ -115,6 +116,22 @@ pub struct Operation {
     pub errors: Vec<ErrorResponse>,
     /// Set when the operation is a cursor-paginated list.
     pub pagination: Option<Pagination>,
+    /// The version label of the spec file whose definition the client uses
+    /// (`2024-01-01`); `None` when that file has no label.
+    pub version: Option<String>,
+    /// What the operation sends of each client header whose value its
+    /// definition fixes (the version header's only value), unless the
+    /// client sets the header.
+    pub client_header_values: Vec<ClientHeaderValue>,
+}
+
+/// The value an operation sends for one client header.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClientHeaderValue {
+    /// The client header's wire name ([`ClientHeader::wire_name`]).
+    pub wire_name: String,
+    /// The value sent when the caller set none on the client.
+    pub value: String,
 }
 
 impl Operation {

@@ -19,4 +19,5 @@ mod fuzz_regressions;
 mod hostile;
 mod seeds;
 mod standalone;
+mod versions;
 mod support;

@@ -62,7 +62,9 @@ fn every_fixture_crate_compiles_without_warnings() {
 
 /// Fixture crates that are run, not only compiled: each
 /// `fixtures/crate-tests/<name>.rs` is an integration test of the crate
-/// generated from `fixtures/constructs/<name>.yaml`, which sends requests
+/// generated from `fixtures/constructs/<name>.yaml` (or, for
+/// `versions-<case>.rs`, from the manifest and specs of
+/// `fixtures/versions/<case>/`), which sends requests
 /// to a local server (wiremock) and decodes what comes back. One workspace,
 /// one `cargo test` (which also runs the runtime's own unit tests inside
 /// each crate), dependencies pinned by the workspace's lock file.
@@ -76,10 +78,18 @@ fn fixture_crates_pass_their_own_tests() {
     let mut members = Vec::new();
     for test in tests {
         let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
-        let spec = fixtures.join("constructs").join(format!("{stem}.yaml"));
-        let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
-        let config = crate::support::fixture_config(&stem).renamed(&format!("fixture-{stem}")).layout(generator::Layout::Member);
-        let inputs = [generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }];
+        let (config, inputs) = match stem.strip_prefix("versions-") {
+            Some(case) => {
+                let case = crate::versions::read_case(&fixtures.join("versions").join(case));
+                (case.config, case.inputs)
+            }
+            None => {
+                let spec = fixtures.join("constructs").join(format!("{stem}.yaml"));
+                let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+                (crate::support::fixture_config(&stem), vec![generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }])
+            }
+        };
+        let config = config.renamed(&format!("fixture-{stem}")).layout(generator::Layout::Member);
         let output = generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let crate_dir = work.path().join(&stem);
         for (file, contents) in &output.files {

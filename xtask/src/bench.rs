@@ -7,6 +7,8 @@
 //!   and the parse floor, in benchmarks/generation/, a crate with a workspace
 //!   of its own so that nothing else builds progenitor. It is built in
 //!   release, into target/bench-generation/.
+//! - `versions`: merging three versions of a large spec, in xtask itself
+//!   (`crate::versions`).
 
 use anyhow::Context as _;
 use std::process::Command;
@@ -65,6 +67,15 @@ pub enum Benchmark {
         #[arg(long, value_name = "N")]
         runs: Option<String>,
     },
+    /// Merging three versions of Sequence's product spec (made at run time from
+    /// the corpus's 2024-07-30 one) against parsing them: time and peak memory.
+    Versions {
+        /// The corpus folder (default ../shared/corpus).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<String>,
+        #[arg(long, value_name = "N", default_value_t = 5)]
+        runs: usize,
+    },
     /// `xtask regen --check` on specs/, binary already built, dev profile and faster builds.
     Regen {
         #[arg(long, value_name = "N")]
@@ -89,6 +100,10 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
         }
         Benchmark::Check { corpus, runs } => generation("check", &[option("corpus", corpus), option("runs", runs)].concat()),
         Benchmark::Build { runs } => generation("build", &option("runs", runs)),
+        Benchmark::Versions { corpus, runs } => {
+            let corpus = corpus.as_ref().map_or_else(|| crate::workspace_root().join("../shared/corpus"), std::path::PathBuf::from);
+            crate::versions::bench(&corpus, *runs)
+        }
         Benchmark::Regen { runs, write } => {
             let mut passed = option("runs", runs);
             if *write {

@@ -11,6 +11,7 @@ pub mod process;
 pub mod references;
 pub mod regen;
 pub mod semver;
+pub mod versions;
 
 /// The workspace root: xtask lives one folder below it.
 pub fn workspace_root() -> std::path::PathBuf {

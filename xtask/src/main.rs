@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
-use xtask::{bench, contract, corpus, diff, generate, regen, semver};
+use xtask::{bench, contract, corpus, diff, generate, regen, semver, versions};
 
 /// The project's commands: regenerate the client, try the generator on any
 /// spec, compare APIs, run the benchmarks.
@@ -46,6 +46,9 @@ enum Command {
     /// One spec of `corpus`, in a process of its own.
     #[command(name = corpus::ONE_COMMAND, hide = true)]
     CorpusOne(corpus::OneArgs),
+    /// One step of `bench versions`, in a process of its own.
+    #[command(name = versions::ONE_COMMAND, hide = true)]
+    VersionsOne(versions::OneArgs),
 }
 
 fn main() -> ExitCode {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
         Command::Semver(args) => semver::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::CorpusOne(args) => corpus::run_one(&args),
+        Command::VersionsOne(args) => versions::run_one(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

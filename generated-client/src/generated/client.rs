@@ -44,7 +44,10 @@ impl Client {
     pub fn builder(environment: Environment) -> ClientBuilder {
         #[allow(unused_mut)]
         let mut core = super::runtime::CoreBuilder::new(environment.base_url());
-        core.header("Sequence-Version", ::std::string::String::from(SEQUENCE_VERSION));
+        core.default_header(
+            "Sequence-Version",
+            ::std::string::String::from(SEQUENCE_VERSION),
+        );
         ClientBuilder { core }
     }
     /// The base URL requests are sent to.
@@ -102,11 +105,11 @@ impl ClientBuilder {
         )?;
         ::std::result::Result::Ok(self.credentials(credentials))
     }
-    /// Sets the `Sequence-Version` header sent on every request.
+    /// Sets the `Sequence-Version` header sent on every request, in place of the value an operation would send.
     ///
     /// Use this header to select an API version
     ///
-    /// Defaults to [`SEQUENCE_VERSION`].
+    /// When it is not set, each operation sends the value its definition fixes (the API version the definition is from, named in its documentation), and any other operation [`SEQUENCE_VERSION`].
     pub fn sequence_version(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -8,6 +8,8 @@ impl super::Client {
     ///
     /// `POST /invoices/{invoice}/line-item-groups`
     ///
+    /// Defined by API version `2024-07-30`; sends `Sequence-Version: 2024-07-30` unless the client sets another.
+    ///
     /// # Errors
     ///
     /// [`Error::Api`](super::Error::Api) with the documented statuses:
@@ -25,6 +27,8 @@ impl super::Client {
     /// List all Line Item Groups
     ///
     /// `GET /invoices/{invoice}/line-item-groups`
+    ///
+    /// Defined by API version `2024-07-30`; sends `Sequence-Version: 2024-07-30` unless the client sets another.
     ///
     /// # Errors
     ///
@@ -45,6 +49,8 @@ impl super::Client {
     ///
     /// `PUT /invoices/{invoice}/line-items/{id}`
     ///
+    /// Defined by API version `2024-07-30`; sends `Sequence-Version: 2024-07-30` unless the client sets another.
+    ///
     /// # Errors
     ///
     /// [`Error::Api`](super::Error::Api) with the documented statuses:
@@ -64,6 +70,8 @@ impl super::Client {
     /// Update a Line Item Group
     ///
     /// `PUT /invoices/{invoice}/line-item-groups/{id}`
+    ///
+    /// Defined by API version `latest`; sends `Sequence-Version: 2024-07-30` unless the client sets another.
     ///
     /// # Errors
     ///
@@ -149,6 +157,7 @@ pub(crate) async fn create_line_item_group(
         path,
         request.options.clone(),
     );
+    http.default_header("Sequence-Version", "2024-07-30");
     http.json("application/json", &request.body)?;
     let raw = core.send(http).await?;
     raw.json()
@@ -308,6 +317,7 @@ pub(crate) async fn list_line_item_groups(
             },
         )?;
     }
+    http.default_header("Sequence-Version", "2024-07-30");
     let raw = core.send(http).await?;
     raw.json()
 }
@@ -384,6 +394,7 @@ pub(crate) async fn update_line_item(
         path,
         request.options.clone(),
     );
+    http.default_header("Sequence-Version", "2024-07-30");
     http.json("application/json", &request.body)?;
     let raw = core.send(http).await?;
     raw.json()
@@ -461,6 +472,7 @@ pub(crate) async fn update_line_item_group(
         path,
         request.options.clone(),
     );
+    http.default_header("Sequence-Version", "2024-07-30");
     http.json("application/json", &request.body)?;
     let raw = core.send(http).await?;
     raw.json()

@@ -28,7 +28,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
         out.compatible(
             &format!("Client::{}", added.name),
             Kind::Added,
-            format!("operation `{} {}` added", added.method.as_str(), added.path),
+            format!("operation `{} {}` added{}", added.method.as_str(), added.path, from_version(added)),
             format!(
                 "new method `Client::{0}` and builder `{1}`; `Api::{0}` has a default body (it returns `Error::InvalidRequest`), so implementations of the `Api` trait keep compiling",
                 added.name, added.builder
@@ -58,11 +58,40 @@ fn operation(old: &Operation, new: &Operation, out: &mut Changes) {
             format!("`{0}::{1}` and `{0}::{1}Request` are now `{2}::{3}` and `{2}::{3}Request`", old.module, old.builder, new.module, new.builder),
         );
     }
+    version(&item, old, new, out);
     out.deprecation(&item, old.deprecated, new.deprecated);
     parameters(&item, old, new, out);
     body(&item, old, new, out);
     responses(&item, old, new, out);
     pagination(&item, old, new, out);
+}
+
+/// ` (from API version `X`)`, or nothing when the spec has no labels.
+fn from_version(op: &Operation) -> String {
+    op.version.as_ref().map(|v| format!(" (from API version `{v}`)")).unwrap_or_default()
+}
+
+/// The version an operation's definition is taken from, and the client
+/// header values it sends because of it: a call that asks the server for
+/// another version is an API change even where the code reads the same.
+fn version(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    let sends = |op: &Operation| -> Vec<String> { op.client_header_values.iter().map(|h| format!("`{}: {}`", h.wire_name, h.value)).collect() };
+    let (old_sends, new_sends) = (sends(old), sends(new));
+    if old.version == new.version && old_sends == new_sends {
+        return;
+    }
+    let label = |v: &Option<String>| v.as_ref().map_or_else(|| "no version label".to_owned(), |v| format!("API version `{v}`"));
+    let mut change = format!("now taken from {} (was {})", label(&new.version), label(&old.version));
+    if old_sends != new_sends {
+        let list = |s: &[String]| if s.is_empty() { "nothing of its own".to_owned() } else { s.join(", ") };
+        change.push_str(&format!(", sends {} (was {})", list(&new_sends), list(&old_sends)));
+    }
+    out.compatible(
+        item,
+        Kind::Changed,
+        change,
+        "the call asks the server for that version's behaviour unless the client sets the header; the changes of its parameters, body and responses are listed with it".to_owned(),
+    );
 }
 
 fn location(location: ParamLocation) -> &'static str {

@@ -26,18 +26,24 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
     let header_defaults = api.client_headers.iter().filter_map(|h| {
         let constant = ident(h.constant.as_deref()?);
         let wire = &h.wire_name;
-        Some(quote!(core.header(#wire, ::std::string::String::from(#constant));))
+        Some(quote!(core.default_header(#wire, ::std::string::String::from(#constant));))
     });
     let header_setters = api.client_headers.iter().map(|h| {
         let method = ident(&h.method);
         let wire = &h.wire_name;
-        let mut text = format!("Sets the `{wire}` header sent on every request.");
+        let mut text = format!("Sets the `{wire}` header sent on every request, in place of the value an operation would send.");
         if let Some(description) = &h.description {
             text.push_str("\n\n");
             text.push_str(description);
         }
-        if let Some(constant) = &h.constant {
-            text.push_str(&format!("\n\nDefaults to [`{constant}`]."));
+        let own_values = api.operations.iter().any(|op| op.client_header_values.iter().any(|v| v.wire_name == *wire));
+        match (&h.constant, own_values) {
+            (Some(constant), true) => text.push_str(&format!(
+                "\n\nWhen it is not set, each operation sends the value its definition fixes (the API version the definition is from, named in its documentation), and any other operation [`{constant}`]."
+            )),
+            (Some(constant), false) => text.push_str(&format!("\n\nDefaults to [`{constant}`].")),
+            (None, true) => text.push_str("\n\nWhen it is not set, each operation sends the value its definition fixes (the API version the definition is from, named in its documentation)."),
+            (None, false) => {}
         }
         let doc = doc_lines(&text);
         quote! {

@@ -164,6 +164,7 @@ fn operation_doc(op: &Operation) -> String {
         text.push_str(description);
     }
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
+    text.push_str(&provenance_doc(op));
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n[`Error::Api`](super::Error::Api) with the documented statuses:\n");
         for error in &op.errors {
@@ -171,6 +172,24 @@ fn operation_doc(op: &Operation) -> String {
         }
     }
     text.trim_start().to_owned()
+}
+
+/// Which version of the API the operation's definition is from, and the
+/// header values it sends because of that, as a paragraph (empty when the
+/// spec files have no version labels and fix no header).
+pub fn provenance_doc(op: &Operation) -> String {
+    let sends: Vec<String> = op.client_header_values.iter().map(|h| format!("`{}: {}`", h.wire_name, h.value.replace('`', "'"))).collect();
+    let sends = match sends.as_slice() {
+        [] => String::new(),
+        [one] => format!("sends {one} unless the client sets another"),
+        many => format!("sends {} unless the client sets others", many.join(", ")),
+    };
+    match (&op.version, sends.is_empty()) {
+        (Some(version), true) => format!("\n\nDefined by API version `{}`.", version.replace('`', "'")),
+        (Some(version), false) => format!("\n\nDefined by API version `{}`; {sends}.", version.replace('`', "'")),
+        (None, false) => format!("\n\nS{}.", sends.get(1..).unwrap_or_default()),
+        (None, true) => String::new(),
+    }
 }
 
 /// The fields of the request struct, in the order the struct declares them.
@@ -410,6 +429,10 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         }
     });
     let decode = decode(op);
+    let fixed_headers = op.client_header_values.iter().map(|h| {
+        let (wire, value) = (&h.wire_name, &h.value);
+        quote!(http.default_header(#wire, #value);)
+    });
     quote! {
         pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
             #(#checks)*
@@ -417,6 +440,7 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             #[allow(unused_mut)]
             let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
             #(#params)*
+            #(#fixed_headers)*
             #body
             let raw = core.send(http).await?;
             #decode

@@ -15,7 +15,7 @@ use openapiv3::{Parameter, ReferenceOr, SchemaKind, Type};
 use crate::config::Config;
 use crate::error::{Error, Result, Warning};
 use crate::merge::Merged;
-use crate::model::{Api, Auth, ClientHeader, Method, Operation, Server};
+use crate::model::{Api, Auth, ClientHeader, ClientHeaderValue, Method, Operation, Server};
 use crate::naming;
 use crate::refs;
 use operation::{OperationInput, lower_operation};
@@ -54,7 +54,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         }
     }
 
-    let (auth, client_headers) = client_configuration(config, &spec_operations, &components, merged)?;
+    let (auth, client_headers, mut header_values) = client_configuration(config, &spec_operations, &components, merged)?;
     let mut held: Vec<String> = client_headers.iter().map(|h| h.wire_name.to_ascii_lowercase()).collect();
     if let Some(auth) = &auth {
         held.push(auth.header.to_ascii_lowercase());
@@ -65,7 +65,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let modules = module_names(&spec_operations, merged, &mut notes);
     let used_parameters = std::cell::RefCell::new(BTreeSet::new());
     let mut operations = Vec::new();
-    for (spec, name) in spec_operations.iter().zip(names) {
+    for ((spec, name), client_header_values) in spec_operations.iter().zip(names).zip(header_values.iter_mut().map(std::mem::take)) {
         let builder = naming::type_name(&name);
         let input = OperationInput {
             path: spec.path,
@@ -97,6 +97,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             success: lowered.success,
             errors: lowered.errors,
             pagination: None,
+            version: merged.origins.operation_version(spec.path, spec.method_key).map(str::to_owned),
+            client_header_values,
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -255,6 +257,10 @@ fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
         .collect()
 }
 
+/// The credentials, the client headers, and per operation (in the order
+/// given) the client header values it sends of its own.
+type ClientConfiguration = (Option<Auth>, Vec<ClientHeader>, Vec<Vec<ClientHeaderValue>>);
+
 /// How a header parameter (by lower-cased name) is used across operations:
 /// on how many, under which spellings how often, and its first definition.
 type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>);
@@ -263,15 +269,21 @@ type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterDat
 /// configuration of the client, sent on every call, not arguments of each
 /// call; without a list, those that stand on every operation of a spec
 /// with several. `Authorization` carries the credentials. Header names
-/// match case-insensitively.
+/// match case-insensitively. A client header whose value an operation's
+/// definition fixes (a one-value enum, as the version header has) is sent
+/// with that value by that operation unless the caller sets it; returned
+/// per operation, in the order given.
 fn client_configuration(
     config: &Config,
     operations: &[SpecOperation<'_>],
     components: &openapiv3::Components,
     merged: &Merged<'_>,
-) -> Result<(Option<Auth>, Vec<ClientHeader>)> {
+) -> Result<ClientConfiguration> {
     let mut seen: BTreeMap<String, HeaderUse> = BTreeMap::new();
+    // Per operation: lower-cased header name → its only value.
+    let mut fixed: Vec<BTreeMap<String, String>> = Vec::with_capacity(operations.len());
     for op in operations {
+        let mut values = BTreeMap::new();
         let mut names_here = BTreeSet::new();
         for (index, parameter) in op.operation.parameters.iter().enumerate() {
             let at = || merged.origins.operation(op.path, op.method_key, &format!("/parameters/{index}"));
@@ -281,11 +293,15 @@ fn client_configuration(
                 if !names_here.insert(key.clone()) {
                     continue;
                 }
+                if let Some(value) = only_value(parameter_data) {
+                    values.insert(key.clone(), value);
+                }
                 let entry = seen.entry(key).or_insert_with(|| (0, BTreeMap::new(), Some(parameter_data.clone())));
                 entry.0 += 1;
                 *entry.1.entry(parameter_data.name.clone()).or_default() += 1;
             }
         }
+        fixed.push(values);
     }
 
     let spelling = |spellings: &BTreeMap<String, usize>| -> String {
@@ -306,6 +322,7 @@ fn client_configuration(
     let mut headers = Vec::new();
     let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
     let mut constants = naming::Namespace::default();
+    let mut per_operation: Vec<Vec<ClientHeaderValue>> = vec![Vec::new(); operations.len()];
     for (key, (count, spellings, data)) in &seen {
         if key == "authorization" {
             auth = Some(Auth { header: spelling(spellings) });
@@ -320,13 +337,16 @@ fn client_configuration(
             continue;
         }
         let wire_name = spelling(spellings);
-        let default = data.as_ref().and_then(|d| match &d.format {
-            openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
-                SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration.first().cloned().flatten(),
-                _ => None,
-            },
-            _ => None,
-        });
+        let newest = fixed
+            .iter()
+            .filter_map(|values| values.get(key))
+            .max_by(|a, b| crate::merge::VersionOrder::of(Some(a)).cmp(&crate::merge::VersionOrder::of(Some(b))).then(a.cmp(b)));
+        let default = newest.cloned().or_else(|| data.as_ref().and_then(only_value));
+        for (values, sends) in fixed.iter().zip(per_operation.iter_mut()) {
+            if let Some(value) = values.get(key) {
+                sends.push(ClientHeaderValue { wire_name: wire_name.clone(), value: value.clone() });
+            }
+        }
         headers.push(ClientHeader {
             method: setters.claim(&naming::field_name(&wire_name)).0,
             constant: default.as_ref().map(|_| constants.claim(&naming::constant_name(&wire_name)).0),
@@ -335,7 +355,18 @@ fn client_configuration(
             wire_name,
         });
     }
-    Ok((auth, headers))
+    Ok((auth, headers, per_operation))
+}
+
+/// The only value a string parameter's schema allows, when it allows one.
+fn only_value(data: &openapiv3::ParameterData) -> Option<String> {
+    match &data.format {
+        openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => s.enumeration.first().cloned().flatten(),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// A method name per operation, in the order given: the manifest's choice,

@@ -34,6 +34,8 @@ pub struct Request {
     pub(crate) path: String,
     pub(crate) query: Vec<(Cow<'static, str>, String)>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// Headers the operation sends unless the client sets them.
+    pub(crate) defaults: Vec<(&'static str, &'static str)>,
     pub(crate) body: Option<(Cow<'static, str>, bytes::Bytes)>,
     pub(crate) options: RequestOptions,
 }
@@ -42,7 +44,7 @@ impl Request {
     /// `template` is the spec's path (`/invoices/{invoice}`), used in traces;
     /// `path` is the same with the parameters filled in and encoded.
     pub fn new(method: Method, template: &'static str, path: String, options: RequestOptions) -> Self {
-        Request { method, template, path, query: Vec::new(), headers: Vec::new(), body: None, options }
+        Request { method, template, path, query: Vec::new(), headers: Vec::new(), defaults: Vec::new(), body: None, options }
     }
 
     /// A query parameter whose value is text (strings, numbers, dates).
@@ -59,6 +61,13 @@ impl Request {
 
     pub fn header(&mut self, name: &'static str, value: impl ToString) {
         self.headers.push((name, value.to_string()));
+    }
+
+    /// A header this operation sends unless the client sets one: the API
+    /// version its definition is from (`Sequence-Version: 2024-01-01`), which
+    /// the client's setting (`.sequence_version(…)`) overrides.
+    pub fn default_header(&mut self, name: &'static str, value: &'static str) {
+        self.defaults.push((name, value));
     }
 
     /// A header of any type, in the simple style (lists comma-separated).
