@@ -26,6 +26,10 @@ pub struct Api {
     pub env_prefix: String,
     /// Things that could not be generated as asked, each with its place.
     pub warnings: Vec<String>,
+    /// What the generator decided that a reviewer may want to know, which
+    /// is not a problem (info level): component schemas made one type.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -450,6 +450,14 @@ pub fn split_version_prefix(name: &str) -> Option<(&str, &str)> {
     (digits.bytes().all(|b| b.is_ascii_digit()) && starts_upper).then_some((digits, tail))
 }
 
+/// The name without its numeric suffix: `CountryCode3` → `CountryCode`.
+/// Schemas with one stem are a numbered family (`lower::shapes`). A name
+/// that is all digits is its own stem.
+pub fn numeric_stem(name: &str) -> &str {
+    let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    if stem.is_empty() { name } else { stem }
+}
+
 /// The Rust names of the component schemas.
 pub struct TypeNames {
     pub names: BTreeMap<String, String>,
@@ -518,6 +526,27 @@ pub fn type_names(
         }
     }
     Ok(TypeNames { names, notes })
+}
+
+/// The Rust names of the component schemas grouped by shape
+/// (`lower::shapes`): each group is named from its spelling by
+/// [`type_names`], and every member of it gets that name.
+pub fn group_type_names(
+    groups: &[crate::lower::shapes::Group],
+    renames: &BTreeMap<String, String>,
+    manifest: &str,
+) -> Result<TypeNames> {
+    let spelled: Vec<&str> = groups.iter().map(|g| g.spelled.as_str()).collect();
+    let by_spelling = type_names(&spelled, renames, manifest)?;
+    let mut names = BTreeMap::new();
+    for group in groups {
+        if let Some(name) = by_spelling.names.get(&group.spelled) {
+            for member in &group.members {
+                names.insert(member.clone(), name.clone());
+            }
+        }
+    }
+    Ok(TypeNames { names, notes: by_spelling.notes })
 }
 
 /// The singular of a plural resource word (`groups` → `group`).

@@ -12,6 +12,8 @@ mod diff_locality;
 mod errors;
 mod faults;
 mod fixtures;
+mod stable_names;
+mod history;
 mod injection;
 mod names;
 mod fuzz_regressions;

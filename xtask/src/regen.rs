@@ -63,6 +63,9 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     for warning in &output.model.warnings {
         summary.push_str(&format!("note: {warning}\n"));
     }
+    for note in &output.model.notes {
+        summary.push_str(&format!("info: {note}\n"));
+    }
     match api_changes(root, &specs, &output.model) {
         Ok(Some(report)) => summary.push_str(&format!("{report}\n")),
         Ok(None) => {}

@@ -4,6 +4,7 @@
 mod binary;
 mod operation;
 mod schema;
+pub mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -32,10 +33,10 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let origins = &merged.origins;
     refs::check_alias_loops(&components, origins)?;
 
-    let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
-    let type_names = naming::type_names(&schema_names, &config.renames, &config.manifest_name)?;
+    let identity = shapes::identify(&components.schemas, &config.renames);
+    let type_names = naming::group_type_names(&identity.groups, &config.renames, &config.manifest_name)?;
     let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins, &config.field_types);
-    schemas.lower_components()?;
+    schemas.lower_components(&identity.groups)?;
 
     let mut spec_operations = Vec::new();
     for (path, item) in &api.paths.paths {
@@ -142,6 +143,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         types: schemas.types.into_values().collect(),
         env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
+        notes: identity.notes,
     })
 }
 

@@ -1,0 +1,91 @@
+//! A vendor's real releases: the snapshots of Sequence's `2024-07-30` spec in
+//! `../shared/corpus/history/` (test data, never copied into the
+//! repository). Each update is generated before and after; the report must
+//! list what changed, and the crate must not change where the vendor only
+//! renumbered its own component names.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use generator::diff::Report;
+use generator::{Config, Layout, SpecInput};
+use xtask::semver::{LineChanges, changed_lines};
+
+use crate::support::root;
+
+pub const TYPES: &str = "src/generated/types.rs";
+
+pub fn history_dir() -> PathBuf {
+    root().join("..").join("shared").join("corpus").join("history").join("sequence-2024-07-30")
+}
+
+/// The snapshots in name order, or `None` (with a note) when `../shared` is absent.
+pub fn snapshots() -> Option<Vec<(String, String)>> {
+    let dir = history_dir();
+    let mut paths: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect(),
+        Err(_) => {
+            println!("skipped: {} is absent", dir.display());
+            return None;
+        }
+    };
+    paths.sort();
+    Some(
+        paths
+            .into_iter()
+            .map(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("spec.json").to_owned();
+                let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+                (name, text)
+            })
+            .collect(),
+    )
+}
+
+/// The crate and model of one spec text, named `spec.json` so that the file
+/// headers do not change with the snapshot's name.
+pub fn generate(text: &str) -> generator::Output {
+    let config = Config::new("history-client").layout(Layout::Crate);
+    let inputs = [SpecInput { name: "spec.json".to_owned(), version: None, text: text.to_owned() }];
+    generator::generate(&config, &inputs).unwrap_or_else(|e| panic!("{}", e.render(&inputs)))
+}
+
+/// The report and the changed lines of one update.
+pub struct Update {
+    pub report: Report,
+    pub changed: BTreeMap<String, LineChanges>,
+}
+
+impl Update {
+    pub fn new(before: &generator::Output, after: &generator::Output) -> Update {
+        Update { report: generator::diff::diff(&before.model, &after.model), changed: changed_lines(&before.files, &after.files) }
+    }
+
+    pub fn lines(&self) -> usize {
+        self.changed.values().map(LineChanges::total).sum()
+    }
+
+    pub fn in_file(&self, path: &str) -> usize {
+        self.changed.get(path).map_or(0, LineChanges::total)
+    }
+}
+
+#[test]
+fn each_update_of_the_shared_history_reports_what_changed() {
+    let Some(snapshots) = snapshots() else { return };
+    let outputs: Vec<(String, generator::Output)> = snapshots.iter().map(|(name, text)| (name.clone(), generate(text))).collect();
+    for pair in outputs.windows(2) {
+        let [(old_name, old), (new_name, new)] = pair else { continue };
+        let update = Update::new(old, new);
+        println!(
+            "{old_name} → {new_name}: {} breaking, {} compatible; {} lines changed, {} in types.rs",
+            update.report.breaking(),
+            update.report.compatible(),
+            update.lines(),
+            update.in_file(TYPES)
+        );
+        for change in &update.report.changes {
+            println!("  {:?} {} {}", change.impact, change.item, change.change);
+        }
+    }
+}
