@@ -83,6 +83,8 @@ pub struct Config {
     pub(crate) pagination: Option<Pagination>,
     /// Prefix of the environment variables credentials are read from.
     pub(crate) env_prefix: Option<String>,
+    /// The names earlier runs assigned (`specs/names.toml`).
+    pub(crate) record: crate::record::NameRecord,
 }
 
 impl Config {
@@ -99,6 +101,7 @@ impl Config {
             parameters: BTreeMap::new(),
             pagination: None,
             env_prefix: None,
+            record: crate::record::NameRecord::default(),
         }
     }
 
@@ -152,6 +155,12 @@ impl Config {
 
     pub fn env_prefix(mut self, prefix: &str) -> Self {
         self.env_prefix = Some(prefix.to_owned());
+        self
+    }
+
+    /// Keeps the names an earlier run assigned (see [`crate::record`]).
+    pub fn name_record(mut self, record: crate::record::NameRecord) -> Self {
+        self.record = record;
         self
     }
 

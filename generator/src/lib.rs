@@ -24,6 +24,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 pub mod openapi31;
+pub mod record;
 pub mod ref_siblings;
 pub mod refs;
 pub mod render;
@@ -33,6 +34,7 @@ use std::collections::BTreeMap;
 pub use config::{Config, Layout, SpecInput};
 pub use error::{Error, Location, Result};
 pub use manifest::Manifest;
+pub use record::NameRecord;
 
 /// The generated files and what went into them.
 #[derive(Debug)]

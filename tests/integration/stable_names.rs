@@ -176,3 +176,103 @@ fn rotating_numbered_names_in_the_shared_history_changes_no_byte() {
         assert_eq!(differing(&before.files, &after.files), Vec::<String>::new(), "{name}");
     }
 }
+
+/// The document with one more operation: a copy of its first one under
+/// `/zz-added`, whose short name is the same as the original's.
+fn with_added_operation(document: &Value) -> Option<Value> {
+    let mut document = document.clone();
+    let paths = document.get_mut("paths")?.as_object_mut()?;
+    let (path, item) = paths.iter().next().map(|(p, i)| (p.clone(), i.clone()))?;
+    let mut item = item;
+    for operation in item.as_object_mut()?.values_mut() {
+        if let Some(id) = operation.get_mut("operationId") {
+            *id = Value::String(format!("{}ZzAdded", id.as_str().unwrap_or("op")));
+        }
+    }
+    paths.insert(format!("/zz-added{path}"), item);
+    Some(document)
+}
+
+/// The document with one more component schema.
+fn with_added_schema(document: &Value) -> Value {
+    let mut document = document.clone();
+    let added = serde_json::json!({"type": "object", "properties": {"note": {"type": "string"}}});
+    if let Some(root) = document.as_object_mut() {
+        let components = root.entry("components").or_insert_with(|| serde_json::json!({}));
+        if let Some(components) = components.as_object_mut() {
+            let schemas = components.entry("schemas").or_insert_with(|| serde_json::json!({}));
+            if let Some(schemas) = schemas.as_object_mut() {
+                schemas.insert("ZzAddedSchema".to_owned(), added);
+            }
+        }
+    }
+    document
+}
+
+fn generate_with_record(document: &Value, record: &generator::NameRecord) -> Result<generator::Output, String> {
+    let config = Config::new("grown").layout(Layout::Crate).name_record(record.clone());
+    let text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
+    let inputs = [SpecInput { name: "spec.json".to_owned(), version: None, text }];
+    generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))
+}
+
+/// The names of `before` that `after` lacks.
+fn lost_names(before: &Api, after: &Api) -> Vec<String> {
+    let after = declared_names(after);
+    declared_names(before).into_iter().filter(|n| !after.contains(n)).collect()
+}
+
+#[test]
+fn adding_an_operation_or_a_schema_to_a_construct_renames_nothing() {
+    for (stem, input) in construct_fixtures() {
+        let document = parse(&input.text);
+        let Ok(before) = generate(&document) else { continue };
+        let record = generator::NameRecord::of(&before.model);
+        if let Some(grown) = with_added_operation(&document) {
+            let after = generate_with_record(&grown, &record).unwrap_or_else(|e| panic!("{stem} with an operation: {e}"));
+            assert!(after.model.operations.len() > before.model.operations.len(), "{stem}: no operation was added");
+            assert_eq!(lost_names(&before.model, &after.model), Vec::<String>::new(), "{stem}: an operation was added");
+            assert_eq!(crate::names::namespace_problems(&after.model), Vec::<String>::new(), "{stem}");
+        }
+        let grown = with_added_schema(&document);
+        let after = generate_with_record(&grown, &record).unwrap_or_else(|e| panic!("{stem} with a schema: {e}"));
+        assert_eq!(lost_names(&before.model, &after.model), Vec::<String>::new(), "{stem}: a schema was added");
+    }
+}
+
+#[test]
+fn without_the_record_a_colliding_newcomer_renames_the_existing_operation() {
+    // What the record is for: the pure rule gives both colliding operations
+    // their qualified names.
+    let (_, input) = construct_fixtures().into_iter().find(|(stem, _)| stem == "path-and-query").unwrap_or_else(|| panic!("fixture"));
+    let document = parse(&input.text);
+    let before = generate(&document).unwrap_or_else(|e| panic!("{e}"));
+    let grown = with_added_operation(&document).unwrap_or_else(|| panic!("no operation"));
+    let fresh = generate(&grown).unwrap_or_else(|e| panic!("{e}"));
+    assert_ne!(lost_names(&before.model, &fresh.model), Vec::<String>::new());
+    let kept = generate_with_record(&grown, &generator::NameRecord::of(&before.model)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(lost_names(&before.model, &kept.model), Vec::<String>::new());
+}
+
+#[test]
+fn no_operation_of_the_shared_history_is_renamed_when_others_arrive() {
+    let Some(snapshots) = snapshots() else { return };
+    let mut record = generator::NameRecord::default();
+    let mut previous: Option<generator::Output> = None;
+    for (name, text) in snapshots {
+        let document = parse(&text);
+        let output = generate_with_record(&document, &record).unwrap_or_else(|e| panic!("{name}: {e}"));
+        if let Some(previous) = &previous {
+            let now = generator::NameRecord::of(&output.model);
+            let renamed: Vec<String> = generator::NameRecord::of(&previous.model)
+                .operations
+                .iter()
+                .filter(|(key, old)| now.operations.get(*key).is_some_and(|new| new != *old))
+                .map(|(key, old)| format!("{key}: {old} → {}", now.operations.get(key).map_or("", String::as_str)))
+                .collect();
+            assert_eq!(renamed, Vec::<String>::new(), "{name}");
+        }
+        record = generator::NameRecord::of(&output.model);
+        previous = Some(output);
+    }
+}

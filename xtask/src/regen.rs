@@ -9,11 +9,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use generator::{Layout, Manifest, SpecInput};
+use generator::{Layout, Manifest, NameRecord, SpecInput};
 
 use crate::{diff, files};
 
 pub const MANIFEST: &str = "specs/codegen.toml";
+/// The record of assigned names, which regen maintains (`generator::record`).
+pub const RECORD: &str = generator::record::FILE;
 pub const CLIENT_DIR: &str = "generated-client";
 pub const CHANGELOG: &str = "generated-client/CHANGELOG.md";
 const OWNED: &str = "src/generated";
@@ -49,7 +51,16 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
     }
     let plan = files::plan(&client_root, &output.files, OWNED)?;
     let differing = plan.changed.len() + plan.stale.len();
+    let record = NameRecord::of(&output.model).render();
     if mode == Mode::Check {
+        if specs.record.as_deref() != Some(record.as_str()) {
+            return Err(format!(
+                "{RECORD} differs from the names specs/ produce; run `cargo xtask regen` and commit the result\n{}",
+                similar::TextDiff::from_lines(specs.record.as_deref().unwrap_or(""), &record)
+                    .unified_diff()
+                    .header(&format!("a/{RECORD}"), &format!("b/{RECORD}"))
+            ));
+        }
         if differing == 0 {
             return Ok(format!("generated-client/ is up to date with specs/ ({} files)", plan.unchanged));
         }
@@ -59,6 +70,9 @@ pub fn regen(root: &Path, mode: Mode) -> Result<String, String> {
         ));
     }
     files::apply(&client_root, &output.files, &plan)?;
+    if specs.record.as_deref() != Some(record.as_str()) {
+        write_replacing(&root.join(RECORD), &record)?;
+    }
     let mut summary = String::new();
     for warning in &output.model.warnings {
         summary.push_str(&format!("note: {warning}\n"));
@@ -121,7 +135,7 @@ pub fn record_api_changes(
 
 /// Writes `path` whole: a temporary file beside it, renamed over it.
 fn write_replacing(path: &Path, contents: &str) -> Result<(), String> {
-    let temporary = path.with_extension("md.tmp~");
+    let temporary = path.with_extension("tmp~");
     std::fs::write(&temporary, contents).map_err(|e| format!("cannot write {}: {e}", temporary.display()))?;
     std::fs::rename(&temporary, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
 }
@@ -130,6 +144,8 @@ fn write_replacing(path: &Path, contents: &str) -> Result<(), String> {
 /// the spec files it lists.
 pub struct Specs {
     pub manifest: String,
+    /// The record of assigned names, when there is one.
+    pub record: Option<String>,
     pub config: generator::Config,
     pub inputs: Vec<SpecInput>,
 }
@@ -138,6 +154,7 @@ impl Specs {
     /// The same files with the same contents (so the same API).
     pub fn same_files(&self, other: &Specs) -> bool {
         self.manifest == other.manifest
+            && self.record == other.record
             && self.inputs.len() == other.inputs.len()
             && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.name == b.name && a.version == b.version && a.text == b.text)
     }
@@ -165,5 +182,12 @@ pub fn specs_from(read: &dyn Fn(&str) -> Result<String, String>) -> Result<Specs
             .map_err(|e| format!("{name}: cannot read ({e})\n  help: the file is listed in {MANIFEST}; vendor it or remove the entry"))?;
         inputs.push(SpecInput { name, version: Some(spec.version.clone()), text });
     }
-    Ok(Specs { config: manifest.config(MANIFEST).layout(Layout::Module), manifest: text, inputs })
+    // No record (a first run, or one deleted on purpose): names are made
+    // from the spec alone.
+    let record = read(RECORD).ok();
+    let mut config = manifest.config(MANIFEST).layout(Layout::Module);
+    if let Some(text) = &record {
+        config = config.name_record(NameRecord::parse(RECORD, text).map_err(|e| e.to_string())?);
+    }
+    Ok(Specs { config, manifest: text, record, inputs })
 }

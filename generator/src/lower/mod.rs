@@ -317,8 +317,11 @@ fn client_configuration(
 }
 
 /// A method name per operation, in the order given: the manifest's choice,
-/// else the REST shape of method and path; where two operations would share
-/// a name, each falls back to its operationId.
+/// else the name the record of assigned names keeps for it, else the REST
+/// shape of method and path. Where two operations would share a name, those
+/// not named by the manifest or the record fall back to their qualified
+/// name, then to their operationId; a recorded name never moves, so an
+/// operation added later never renames one that exists.
 fn operation_names(
     config: &Config,
     operations: &[SpecOperation<'_>],
@@ -335,7 +338,10 @@ fn operation_names(
                     used_overrides.insert(id.to_owned());
                     (name.clone(), true)
                 }
-                None => (naming::operation_name(op.method_key, op.path), false),
+                None => match config.record.operations.get(&crate::record::operation_key(op.method_key, op.path)) {
+                    Some(recorded) => (recorded.clone(), true),
+                    None => (naming::operation_name(op.method_key, op.path), false),
+                },
             }
         })
         .collect();
