@@ -366,6 +366,18 @@ impl FieldShape {
     }
 }
 
+/// The fields `new` takes, in the order it takes them: sorted by their Rust
+/// names, never in the spec's order of `required` or `properties`. A vendor
+/// that reorders those lists then changes no signature; were the order the
+/// spec's, swapping two arguments of one type would still compile and
+/// silently swap the values in code calling `new`.
+pub fn constructor_fields(fields: &[Field]) -> Vec<&Field> {
+    let mut arguments: Vec<&Field> = fields.iter().filter(|f| f.shape.in_constructor()).collect();
+    // `r#type` sorts as `type`.
+    arguments.sort_by(|a, b| a.name.trim_start_matches("r#").cmp(b.name.trim_start_matches("r#")));
+    arguments
+}
+
 impl Field {
     /// The field's Rust type as the generated code declares it, without
     /// paths: `Option<Vec<LineItem>>`.

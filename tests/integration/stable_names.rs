@@ -276,3 +276,62 @@ fn no_operation_of_the_shared_history_is_renamed_when_others_arrive() {
         previous = Some(output);
     }
 }
+
+/// The document with every `required` list reversed, and with `properties`
+/// too when `properties` is set.
+fn reversed(value: &Value, properties: bool) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, v)| match (key.as_str(), v) {
+                    ("required", Value::Array(names)) if names.iter().all(Value::is_string) => {
+                        (key.clone(), Value::Array(names.iter().rev().cloned().collect()))
+                    }
+                    ("properties", Value::Object(fields)) if properties => {
+                        let fields: Vec<(String, Value)> = fields.iter().map(|(k, f)| (k.clone(), reversed(f, properties))).collect();
+                        (key.clone(), Value::Object(fields.into_iter().rev().collect()))
+                    }
+                    _ => (key.clone(), reversed(v, properties)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| reversed(v, properties)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Every `fn new(…)` signature of the generated files.
+fn constructors(files: &BTreeMap<String, String>) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, text) in files {
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("pub fn new(") {
+            let tail = rest.get(start..).unwrap_or("");
+            let end = tail.find(") -> Self").unwrap_or(tail.len());
+            found.push(format!("{path}: {}", tail.get(..end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ")));
+            rest = tail.get(end..).unwrap_or("");
+        }
+    }
+    found
+}
+
+#[test]
+fn reordering_required_or_properties_changes_no_constructor_in_the_fixtures_and_the_history() {
+    let mut specs: Vec<(String, Value)> = construct_fixtures().into_iter().map(|(stem, input)| (stem, parse(&input.text))).collect();
+    specs.extend(snapshots().unwrap_or_default().into_iter().map(|(name, text)| (name, parse(&text))));
+    let mut with_arguments = 0;
+    for (name, document) in specs {
+        let Ok(before) = generate(&document) else { continue };
+        let after = generate(&reversed(&document, false)).unwrap_or_else(|e| panic!("{name} reordered: {e}"));
+        let signatures = constructors(&before.files);
+        with_arguments += signatures.iter().filter(|s| s.contains(", ")).count();
+        // `required` orders nothing in the crate.
+        assert_eq!(differing(&before.files, &after.files), Vec::<String>::new(), "{name}");
+        assert!(generator::diff::diff(&before.model, &after.model).is_empty(), "{name}");
+        // `properties` orders the fields' declarations (and which of two
+        // properties with one Rust name is numbered), never `new`'s arguments.
+        let after = generate(&reversed(&document, true)).unwrap_or_else(|e| panic!("{name} reordered: {e}"));
+        assert_eq!(signatures, constructors(&after.files), "{name}");
+    }
+    assert!(with_arguments >= 5, "too few constructors with several arguments to tell: {with_arguments}");
+}

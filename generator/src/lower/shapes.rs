@@ -136,15 +136,30 @@ fn rewrite(schema: &Value, classes: &BTreeMap<&str, usize>, shape_only: bool) ->
     };
     match schema {
         Value::Object(map) => {
-            let mut out = serde_json::Map::new();
+            // Keys sorted: the order of `properties` or `required` is no
+            // part of a shape.
+            let mut out = BTreeMap::new();
             for (key, value) in map {
                 let value = match key.as_str() {
                     "description" | "title" | "example" | "examples" | "externalDocs" if shape_only => continue,
                     "$ref" => value.as_str().map_or_else(|| value.clone(), class_of),
+                    "required" if shape_only => match value {
+                        Value::Array(names) => {
+                            let mut names = names.clone();
+                            names.sort_by_key(|n| n.to_string());
+                            Value::Array(names)
+                        }
+                        other => other.clone(),
+                    },
                     "properties" => match value {
-                        Value::Object(properties) => Value::Object(
-                            properties.iter().map(|(name, p)| (name.clone(), rewrite(p, classes, shape_only))).collect(),
-                        ),
+                        Value::Object(properties) => {
+                            let mut rewritten: Vec<(String, Value)> =
+                                properties.iter().map(|(name, p)| (name.clone(), rewrite(p, classes, shape_only))).collect();
+                            if shape_only {
+                                rewritten.sort_by(|a, b| a.0.cmp(&b.0));
+                            }
+                            Value::Object(rewritten.into_iter().collect())
+                        }
                         other => other.clone(),
                     },
                     "items" | "additionalProperties" | "not" => rewrite(value, classes, shape_only),
@@ -178,7 +193,7 @@ fn rewrite(schema: &Value, classes: &BTreeMap<&str, usize>, shape_only: bool) ->
                 };
                 out.insert(key.clone(), value);
             }
-            Value::Object(out)
+            Value::Object(out.into_iter().collect())
         }
         other => other.clone(),
     }
@@ -246,6 +261,15 @@ ProductId: {type: object, properties: {id: {type: string}}}
         };
         assert_eq!(representative(&format!("Kind: {a}\nKind1: {b}\n")).as_deref(), Some("Kind"));
         assert_eq!(representative(&format!("Kind: {b}\nKind1: {a}\n")).as_deref(), Some("Kind1"));
+    }
+
+    #[test]
+    fn the_order_of_properties_and_required_is_no_part_of_a_shape() {
+        let yaml = "
+Pair: {type: object, required: [a, b], properties: {a: {type: string}, b: {type: integer}}}
+Pair1: {type: object, required: [b, a], properties: {b: {type: integer}, a: {type: string}}}
+";
+        assert_eq!(groups(yaml), [group("Pair", &["Pair", "Pair1"])]);
     }
 
     #[test]
