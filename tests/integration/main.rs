@@ -14,6 +14,7 @@ mod faults;
 mod fixtures;
 mod stable_names;
 mod history;
+mod inflection;
 mod injection;
 mod names;
 mod fuzz_regressions;
