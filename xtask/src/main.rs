@@ -28,6 +28,11 @@ usage:
       Apply scripted spec edits, generate the crate before and after, and
       check that cargo-semver-checks agrees with the report (installs it
       under target/tools/ when missing).
+  cargo xtask semver --history <dir>
+      Replay the spec files of <dir>, in name order, as successive versions
+      of one spec (each named with the record the one before left); print a
+      row per update: the report's verdict and counts, the changed files and
+      lines, and cargo-semver-checks' verdict beside it.
   cargo xtask bench [client|generation|check|build|regen] [options]
       Benchmarks, results in BENCHMARKS.md; with no name, all of them.
       client [-- <criterion options>]: the generated client's per-call

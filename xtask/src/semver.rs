@@ -1,5 +1,6 @@
 //! `cargo xtask semver [--edit <name>]...`: the API change report against
-//! cargo-semver-checks.
+//! cargo-semver-checks. (`--history <dir>` replays a vendor's versions of
+//! one spec instead: `crate::history`.)
 //!
 //! Each scripted edit of [`EDITS`] is applied to a copy of specs/; the crate
 //! is generated before and after (as standalone crates under
@@ -427,7 +428,7 @@ pub enum Release {
 }
 
 impl Release {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Release::Major => "major",
             Release::Minor => "minor",
@@ -480,7 +481,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edit" => names.push(args.next().ok_or("--edit needs the name of a scripted edit")?.clone()),
-            other => return Err(format!("unexpected argument {other:?}; usage: cargo xtask semver [--edit <name>]...")),
+            "--history" => {
+                let dir = args.next().ok_or("--history needs a folder of spec versions")?;
+                return crate::history::run(Path::new(dir));
+            }
+            other => return Err(format!("unexpected argument {other:?}; usage: cargo xtask semver [--edit <name>]... | --history <dir>")),
         }
     }
     let edits: Vec<&Edit> = if names.is_empty() { EDITS.iter().collect() } else { names.iter().map(|n| edit(n)).collect::<Result<_, _>>()? };
@@ -549,7 +554,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn impact_name(impact: Option<Impact>) -> &'static str {
+pub fn impact_name(impact: Option<Impact>) -> &'static str {
     match impact {
         Some(Impact::Breaking) => "breaking",
         Some(Impact::Compatible) => "compatible",
@@ -558,7 +563,7 @@ fn impact_name(impact: Option<Impact>) -> &'static str {
 }
 
 /// The pinned cargo-semver-checks under target/tools/, installed when missing.
-fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
+pub fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
     let tools = root.join(TOOLS);
     let tool = tools.join("bin").join(format!("cargo-semver-checks{}", std::env::consts::EXE_SUFFIX));
     let installed = Command::new(&tool).arg("--version").output().ok().filter(|o| o.status.success());
@@ -579,14 +584,14 @@ fn ensure_tool(root: &Path) -> Result<PathBuf, String> {
 
 /// Writes a generated crate, with the workspace's lock file so that both
 /// sides build against the same dependency versions.
-fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+pub fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
     let plan = files::plan(dir, files, "src/generated")?;
     files::apply(dir, files, &plan)?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("cannot copy Cargo.lock into {}: {e}", dir.display()))?;
     Ok(())
 }
 
-fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> Result<Verdict, String> {
+pub fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> Result<Verdict, String> {
     let output = Command::new(tool)
         .args(["semver-checks", "check-release", "--release-type", "patch", "--color", "never", "--baseline-root"])
         .arg(baseline)
