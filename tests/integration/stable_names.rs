@@ -210,7 +210,7 @@ fn with_added_schema(document: &Value) -> Value {
 }
 
 fn generate_with_record(document: &Value, record: &generator::NameRecord) -> Result<generator::Output, String> {
-    let config = Config::new("grown").layout(Layout::Crate).name_record(record.clone());
+    let config = Config::new("renumbered").layout(Layout::Crate).name_record(record.clone());
     let text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
     let inputs = [SpecInput { name: "spec.json".to_owned(), version: None, text }];
     generator::generate(&config, &inputs).map_err(|e| e.render(&inputs))
@@ -334,4 +334,81 @@ fn reordering_required_or_properties_changes_no_constructor_in_the_fixtures_and_
         assert_eq!(signatures, constructors(&after.files), "{name}");
     }
     assert!(with_arguments >= 5, "too few constructors with several arguments to tell: {with_arguments}");
+}
+
+/// The schema names `value` refers to.
+fn references(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => map.values().for_each(|v| references(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        Value::String(text) => {
+            if let Some(name) = text.strip_prefix(SCHEMA_PREFIX) {
+                out.insert(name.to_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The document without the component schemas nothing outside them reaches.
+fn without_unused_schemas(document: &Value) -> Value {
+    let mut document = document.clone();
+    let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object).cloned() else { return document };
+    let mut outside = document.clone();
+    if let Some(components) = outside.get_mut("components").and_then(Value::as_object_mut) {
+        components.shift_remove("schemas");
+    }
+    let mut used = BTreeSet::new();
+    references(&outside, &mut used);
+    let mut frontier: Vec<String> = used.iter().cloned().collect();
+    while let Some(name) = frontier.pop() {
+        let mut next = BTreeSet::new();
+        if let Some(schema) = schemas.get(&name) {
+            references(schema, &mut next);
+        }
+        for found in next {
+            if used.insert(found.clone()) {
+                frontier.push(found);
+            }
+        }
+    }
+    if let Some(kept) = document.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+        kept.retain(|name, _| used.contains(name));
+    }
+    document
+}
+
+#[test]
+fn an_update_that_only_adds_operations_reports_only_what_was_added() {
+    let Some(snapshots) = snapshots() else { return };
+    let Some((name, text)) = snapshots.last() else { return };
+    let full = parse(text);
+    let Some(paths) = full.get("paths").and_then(Value::as_object) else { panic!("{name}: no paths") };
+    let mut problems = Vec::new();
+    let mut tried = 0;
+    for path in paths.keys().step_by(7) {
+        let mut before = full.clone();
+        if let Some(paths) = before.get_mut("paths").and_then(Value::as_object_mut) {
+            paths.shift_remove(path);
+        }
+        // The schemas only the removed operations used go too: the vendor
+        // added them with the operations.
+        let before = without_unused_schemas(&before);
+        let Ok(old) = generate(&before) else { continue };
+        let new = generate_with_record(&full, &generator::NameRecord::of(&old.model)).unwrap_or_else(|e| panic!("{e}"));
+        tried += 1;
+        let report = generator::diff::diff(&old.model, &new.model);
+        for change in &report.changes {
+            let operation_added = change.kind == generator::diff::Kind::Added && change.item.starts_with("Client::");
+            let type_added = change.kind == generator::diff::Kind::Added && change.change.starts_with("schema ");
+            if change.impact != generator::diff::Impact::Compatible || !(operation_added || type_added) {
+                problems.push(format!("adding {path}: {:?} {} {}", change.impact, change.item, change.change));
+            }
+        }
+        if !report.changes.iter().any(|c| c.item.starts_with("Client::")) {
+            problems.push(format!("adding {path}: no operation reported"));
+        }
+    }
+    assert!(tried >= 10, "{tried}");
+    assert_eq!(problems, Vec::<String>::new());
 }
