@@ -91,6 +91,7 @@ pub fn identify(schemas: &IndexMap<String, ReferenceOr<Schema>>, renames: &BTree
     let renamed: BTreeSet<&str> = renames.keys().map(String::as_str).collect();
     let mut identity = Identity::default();
     for (family, shapes) in families {
+        let shape_count = shapes.len();
         let mut number = 1;
         for (index, members) in shapes.into_values().enumerate() {
             let spelled = if index == 0 {
@@ -112,11 +113,16 @@ pub fn identify(schemas: &IndexMap<String, ReferenceOr<Schema>>, renames: &BTree
                 .map(|m| (values.get(m).map(|v| rewrite(v, &classes, false).to_string()).unwrap_or_default(), *m))
                 .min()
                 .map_or_else(String::new, |(_, m)| m.to_owned());
+            let listed = members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+            let several = if shape_count > 1 {
+                format!(" (the family `{family}` holds {shape_count} shapes, numbered in the order of the shapes)")
+            } else {
+                String::new()
+            };
             if members.len() > 1 {
-                identity.notes.push(format!(
-                    "schemas {} have one shape: they are one type, named from `{spelled}`",
-                    members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-                ));
+                identity.notes.push(format!("schemas {listed} have one shape: they are one type, named from `{spelled}`{several}"));
+            } else if shape_count > 1 {
+                identity.notes.push(format!("schema {listed} is named from `{spelled}`{several}"));
             }
             identity.groups.push(Group { spelled, members: members.iter().map(|m| (*m).to_owned()).collect(), representative });
         }
