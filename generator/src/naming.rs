@@ -450,11 +450,12 @@ pub fn split_version_prefix(name: &str) -> Option<(&str, &str)> {
     (digits.bytes().all(|b| b.is_ascii_digit()) && starts_upper).then_some((digits, tail))
 }
 
-/// The name without its numeric suffix: `CountryCode3` → `CountryCode`.
-/// Schemas with one stem are a numbered family (`lower::shapes`). A name
-/// that is all digits is its own stem.
+/// The name without its numeric suffix: `CountryCode3` → `CountryCode`,
+/// `Error-2` → `Error`. Schemas with one stem are a numbered family
+/// (`lower::shapes`). A name that is all digits is its own stem.
 pub fn numeric_stem(name: &str) -> &str {
     let stem = name.trim_end_matches(|c: char| c.is_ascii_digit());
+    let stem = if stem.len() < name.len() { stem.strip_suffix(['-', '_']).unwrap_or(stem) } else { stem };
     if stem.is_empty() { name } else { stem }
 }
 
@@ -665,6 +666,16 @@ mod tests {
         assert_eq!(type_name("1"), "V1");
         assert_eq!(type_name("1.0"), "V1Dot0");
         assert_eq!(type_name("Self"), "Self_");
+    }
+
+    #[test]
+    fn numeric_stems_drop_the_number_and_its_separator() {
+        assert_eq!(numeric_stem("CountryCode3"), "CountryCode");
+        assert_eq!(numeric_stem("Error-2"), "Error");
+        assert_eq!(numeric_stem("Plain"), "Plain");
+        assert_eq!(numeric_stem("Trailing_"), "Trailing_");
+        assert_eq!(numeric_stem("42"), "42");
+        assert_eq!(numeric_stem("-2"), "-2");
     }
 
     #[test]
