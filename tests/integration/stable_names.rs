@@ -277,7 +277,7 @@ fn no_operation_of_the_shared_history_is_renamed_when_others_arrive() {
 }
 
 /// The document with every `required` list reversed, and with `properties`
-/// too when `properties` is set.
+/// maps and `parameters` lists too when `properties` is set.
 fn reversed(value: &Value, properties: bool) -> Value {
     match value {
         Value::Object(map) => Value::Object(
@@ -285,6 +285,9 @@ fn reversed(value: &Value, properties: bool) -> Value {
                 .map(|(key, v)| match (key.as_str(), v) {
                     ("required", Value::Array(names)) if names.iter().all(Value::is_string) => {
                         (key.clone(), Value::Array(names.iter().rev().cloned().collect()))
+                    }
+                    ("parameters", Value::Array(list)) if properties => {
+                        (key.clone(), Value::Array(list.iter().rev().map(|p| reversed(p, properties)).collect()))
                     }
                     ("properties", Value::Object(fields)) if properties => {
                         let fields: Vec<(String, Value)> = fields.iter().map(|(k, f)| (k.clone(), reversed(f, properties))).collect();
@@ -328,7 +331,8 @@ fn reordering_required_or_properties_changes_no_constructor_in_the_fixtures_and_
         assert_eq!(differing(&before.files, &after.files), Vec::<String>::new(), "{name}");
         assert!(generator::diff::diff(&before.model, &after.model).is_empty(), "{name}");
         // `properties` orders the fields' declarations (and which of two
-        // properties with one Rust name is numbered), never `new`'s arguments.
+        // properties with one Rust name is numbered), `parameters` the
+        // setters; neither orders the arguments of a `new` or a call.
         let after = generate(&reversed(&document, true)).unwrap_or_else(|e| panic!("{name} reordered: {e}"));
         assert_eq!(signatures, constructors(&after.files), "{name}");
     }
