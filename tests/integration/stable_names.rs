@@ -452,3 +452,40 @@ fn rotating_numbered_names_in_the_shared_corpus_changes_no_byte() {
     }
     assert!(rotated >= 1, "no spec of the corpus has numbered schema names");
 }
+
+/// specs/ and generated-client/ copied into a scratch folder.
+fn scratch_repository() -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    for dir in ["specs", "generated-client"] {
+        crate::support::copy_tree(&crate::support::root().join(dir), &work.path().join(dir));
+    }
+    work
+}
+
+#[test]
+fn regen_keeps_the_record_of_names_and_check_fails_without_it() {
+    let work = scratch_repository();
+    let record = work.path().join(generator::record::FILE);
+    let checked_in = std::fs::read_to_string(&record).unwrap_or_else(|e| panic!("{e}"));
+    assert!(checked_in.contains("\"POST /invoices/{}/line-item-groups\" = \"create_line_item_group\""), "{checked_in}");
+
+    std::fs::remove_file(&record).unwrap_or_else(|e| panic!("{e}"));
+    let error = xtask::regen::regen(work.path(), xtask::regen::Mode::Check).err().unwrap_or_default();
+    assert!(error.contains("specs/names.toml differs") && error.contains("cargo xtask regen"), "{error}");
+
+    // Deleted, the record is written again from the spec alone, and the
+    // crate is the same: the recorded names are the ones the rules make.
+    let client_before = crate::support::snapshot_tree(&work.path().join("generated-client/src"));
+    xtask::regen::regen(work.path(), xtask::regen::Mode::Write).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(std::fs::read_to_string(&record).ok().as_deref(), Some(checked_in.as_str()));
+    assert_eq!(crate::support::snapshot_tree(&work.path().join("generated-client/src")), client_before);
+    assert!(xtask::regen::regen(work.path(), xtask::regen::Mode::Check).is_ok());
+
+    // A recorded name is kept even where the rules would now choose another.
+    let edited = checked_in.replace("= \"update_line_item\"", "= \"replace_line_item\"");
+    std::fs::write(&record, &edited).unwrap_or_else(|e| panic!("{e}"));
+    let (config, inputs) = xtask::regen::read_specs(work.path()).unwrap_or_else(|e| panic!("{e}"));
+    let model = generator::model(&config, &inputs).unwrap_or_else(|e| panic!("{e}"));
+    assert!(model.operations.iter().any(|o| o.name == "replace_line_item"));
+    assert!(!model.operations.iter().any(|o| o.name == "update_line_item"));
+}
