@@ -116,11 +116,13 @@ pub struct Config {
     /// such rule.
     pub(crate) version_prefix: Option<String>,
     /// The header parameters set once on the client instead of on each
-    /// call; `None`: those on every operation of a spec with several.
+    /// call; `None`: none (credentials aside).
     pub(crate) client_headers: Option<Vec<String>>,
     /// Inputs that are not entries but files the entries refer to by `$ref`
     /// ([`crate::bundle`]); every other input is an entry.
     pub(crate) referenced_files: std::collections::BTreeSet<String>,
+    /// The names earlier runs assigned (`specs/names.toml`).
+    pub(crate) record: crate::record::NameRecord,
 }
 
 impl Config {
@@ -144,6 +146,7 @@ impl Config {
             version_prefix: None,
             client_headers: None,
             referenced_files: std::collections::BTreeSet::new(),
+            record: crate::record::NameRecord::default(),
         }
     }
 
@@ -265,6 +268,13 @@ impl Config {
     /// The same configuration for a crate of another name.
     pub fn renamed(mut self, crate_name: &str) -> Self {
         self.crate_name = crate_name.to_owned();
+        self
+    }
+
+    /// The name of the crate to generate.
+    /// Keeps the names an earlier run assigned (see [`crate::record`]).
+    pub fn name_record(mut self, record: crate::record::NameRecord) -> Self {
+        self.record = record;
         self
     }
 

@@ -26,6 +26,7 @@ pub mod merge;
 pub mod model;
 pub mod naming;
 mod openapi31;
+pub mod record;
 mod ref_siblings;
 mod refs;
 pub mod render;
@@ -36,6 +37,7 @@ pub use bundle::referenced_files;
 pub use config::{Config, FieldType, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
 pub use error::{Conflict, Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;
+pub use record::NameRecord;
 
 /// The generated files and what went into them.
 #[derive(Debug)]

@@ -33,6 +33,10 @@ pub struct Api {
     /// What the generator did on the spec's behalf or could not do as
     /// asked, each with its place.
     pub warnings: Vec<crate::error::Warning>,
+    /// What the generator decided that a reviewer may want to know, which
+    /// is not a problem (info level): component schemas made one type.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A server the spec lists: a variant of the generated `Environment` enum.
@@ -540,6 +544,18 @@ impl FieldShape {
     pub fn in_constructor(self) -> bool {
         matches!(self, FieldShape::Plain | FieldShape::Nullable)
     }
+}
+
+/// The fields `new` takes, in the order it takes them: sorted by their Rust
+/// names, never in the spec's order of `required` or `properties`. A vendor
+/// that reorders those lists then changes no signature; were the order the
+/// spec's, swapping two arguments of one type would still compile and
+/// silently swap the values in code calling `new`.
+pub fn constructor_fields(fields: &[Field]) -> Vec<&Field> {
+    let mut arguments: Vec<&Field> = fields.iter().filter(|f| f.shape.in_constructor()).collect();
+    // `r#type` sorts as `type`.
+    arguments.sort_by(|a, b| a.name.trim_start_matches("r#").cmp(b.name.trim_start_matches("r#")));
+    arguments
 }
 
 impl Field {

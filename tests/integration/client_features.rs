@@ -45,7 +45,7 @@ fn page(ids: &[&str], after: Option<&str>) -> Value {
 fn line_item() -> CreateOrUpdateLineItem {
     let rate = Decimal::from_str("20000.10").unwrap_or_default();
     let tax = Decimal::from_str("0.20").unwrap_or_default();
-    CreateOrUpdateLineItem::new("Ferrari", Decimal::from(2), rate, tax, Vec::new())
+    CreateOrUpdateLineItem::new(Vec::new(), Decimal::from(2), rate, tax, "Ferrari")
 }
 
 fn response_for_line_item() -> Value {
@@ -92,9 +92,10 @@ async fn update_bodies_tell_absent_from_null_from_value() {
 
     let mut item = line_item().description("Red").group_id("grp");
     item.group_id = Update::Clear;
+    // `new` takes its arguments in the order of the fields' names: end, start.
     item.service_period = Update::Set(DateRange::new(
-        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
         chrono::NaiveDate::from_ymd_opt(2024, 1, 31).unwrap_or_default(),
+        chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
     ));
     client.update_line_item("inv", "li", item).await.unwrap_or_else(|e| panic!("{e}"));
 

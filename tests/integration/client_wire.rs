@@ -194,7 +194,7 @@ async fn documented_error_statuses_are_distinguishable_and_keep_the_body() {
     for status in [400u16, 401, 404, 500] {
         let body = json!({"message": format!("failed with {status}")});
         let server = server(status, body.clone()).await;
-        let request = CreateOrUpdateLineItem::new("x", 1.into(), 1.into(), 0.into(), Vec::new());
+        let request = CreateOrUpdateLineItem::new(Vec::new(), 1.into(), 1.into(), 0.into(), "x");
         let error = client(&server).update_line_item("inv", "li", request).await.err();
         let Some(Error::Api(api)) = &error else { panic!("{status}: expected Error::Api, got {error:?}") };
         assert_eq!(api.status().as_u16(), status);

@@ -130,11 +130,11 @@ fn full_line_item() -> CreateOrUpdateLineItem {
     let start = DateTime::parse_from_rfc3339("2022-10-20T00:00:00+02:00").unwrap_or_else(|e| panic!("{e}"));
     let end = DateTime::parse_from_rfc3339("2022-10-24T00:00:00Z").unwrap_or_else(|e| panic!("{e}"));
     let external = IntegrationExternalIdentifier::new(IntegrationService::Xero, "123");
-    CreateOrUpdateLineItem::new("Ferraris", decimal("2"), decimal("20000.10"), decimal("0.2"), vec![external])
+    CreateOrUpdateLineItem::new(vec![external], decimal("2"), decimal("20000.10"), decimal("0.2"), "Ferraris")
         .description("Red")
         .service_period_start(start)
         .service_period_end(end)
-        .service_period(DateRange::new(date("2022-10-20"), date("2022-10-24")))
+        .service_period(DateRange::new(date("2022-10-24"), date("2022-10-20")))
         .group_id("cd11218d-fa00-4faa-8684-a43113d076a8")
         .price_id("fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95")
         .rate_display(RateDisplay::Absolute)
@@ -190,7 +190,7 @@ async fn update_line_item_with_every_field_is_accepted_and_decodes_the_item() {
 #[tokio::test]
 #[ignore = "needs Prism: run `cargo xtask contract`"]
 async fn update_line_item_with_only_required_fields_is_accepted() {
-    let body = CreateOrUpdateLineItem::new("Ferraris", decimal("2"), decimal("20000.10"), decimal("0.2"), Vec::new());
+    let body = CreateOrUpdateLineItem::new(Vec::new(), decimal("2"), decimal("20000.10"), decimal("0.2"), "Ferraris");
     let response = accepted("update_line_item", client().update_line_item("inv_1", "li_1", body).send_with_response().await);
     assert_eq!(response.status, StatusCode::OK);
 }
@@ -203,7 +203,7 @@ async fn update_line_item_group_with_every_field_is_accepted_and_decodes_the_gro
         .tax_category_id("28227c88-6dba-455f-9b30-b9c76957e610")
         .revenue_recognition_method(RevenueRecognitionMethod::StraightLine)
         .revenue_classification(RevenueClassification::Earned)
-        .service_period(InclusiveDateRange::new(date("2022-10-20"), date("2022-10-24")))
+        .service_period(InclusiveDateRange::new(date("2022-10-24"), date("2022-10-20")))
         .index(10);
     let client = client();
     let call = client.update_line_item_group("inv_1", "grp_1", body);
@@ -232,7 +232,7 @@ async fn unauthorized_on_list_line_item_groups_is_an_api_error() {
 #[tokio::test]
 #[ignore = "needs Prism: run `cargo xtask contract`"]
 async fn not_found_on_update_line_item_is_an_api_error() {
-    let body = CreateOrUpdateLineItem::new("Ferraris", decimal("2"), decimal("20000.10"), decimal("0.2"), Vec::new());
+    let body = CreateOrUpdateLineItem::new(Vec::new(), decimal("2"), decimal("20000.10"), decimal("0.2"), "Ferraris");
     let result = client_preferring(404).update_line_item("inv_missing", "li_1", body).await;
     rejected("update_line_item", 404, result);
 }

@@ -353,7 +353,7 @@ async fn run(client: Client, call: Call) -> Outcome {
         }
         Operation::UpdateItem => {
             let rate = Decimal::from_str("20000.10").unwrap_or_default();
-            let item = CreateOrUpdateLineItem::new(invoice.as_str(), Decimal::from(2), rate, Decimal::ZERO, Vec::new());
+            let item = CreateOrUpdateLineItem::new(Vec::new(), Decimal::from(2), rate, Decimal::ZERO, invoice.as_str());
             client.update_line_item(&invoice, call.id("li"), item).attempt_timeout(limit).await.map(|item| Some(item.invoice_id))
         }
         Operation::CreateGroup => {

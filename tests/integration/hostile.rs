@@ -190,7 +190,7 @@ async fn start(handler: impl Fn(&Received) -> Reply + Send + Sync + 'static) -> 
 }
 
 fn item(rate: Decimal) -> CreateOrUpdateLineItem {
-    CreateOrUpdateLineItem::new("t", Decimal::from(2), rate, Decimal::ZERO, Vec::new())
+    CreateOrUpdateLineItem::new(Vec::new(), Decimal::from(2), rate, Decimal::ZERO, "t")
 }
 
 // ---- 1. Path traversal through ids -----------------------------------------

@@ -43,6 +43,9 @@ pub fn generate(specs: &[PathBuf], out: &Path, name: &str) -> anyhow::Result<Str
     for warning in &output.model.warnings {
         summary.push_str(&warning.render(&inputs));
     }
+    for note in &output.model.notes {
+        summary.push_str(&format!("info: {note}\n"));
+    }
     summary.push_str(&format!(
         "generate: {} written to {} ({} changed, {} unchanged); {} operations, {} types, {} warnings",
         name,

@@ -7,6 +7,7 @@ pub mod corpus;
 pub mod diff;
 pub mod files;
 pub mod generate;
+pub mod history;
 pub mod process;
 pub mod references;
 pub mod regen;

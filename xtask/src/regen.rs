@@ -10,11 +10,13 @@ use anyhow::Context as _;
 use std::path::Path;
 use std::time::Instant;
 
-use generator::{Layout, Manifest, SpecInput};
+use generator::{Layout, Manifest, NameRecord, SpecInput};
 
 use crate::{diff, files};
 
 pub const MANIFEST: &str = "specs/codegen.toml";
+/// The record of assigned names, which regen maintains (`generator::record`).
+pub const RECORD: &str = generator::record::FILE;
 pub const CLIENT_DIR: &str = "generated-client";
 pub const CHANGELOG: &str = "generated-client/CHANGELOG.md";
 const OWNED: &str = "src/generated";
@@ -54,7 +56,16 @@ pub fn regen(root: &Path, mode: Mode) -> anyhow::Result<String> {
     }
     let plan = files::plan(&client_root, &output.files, OWNED)?;
     let differing = plan.changed.len() + plan.stale.len();
+    let record = NameRecord::of(&output.model).render();
     if mode == Mode::Check {
+        if specs.record.as_deref() != Some(record.as_str()) {
+            return Err(anyhow::anyhow!(
+                "{RECORD} differs from the names specs/ produce; run `cargo xtask regen` and commit the result\n{}",
+                similar::TextDiff::from_lines(specs.record.as_deref().unwrap_or(""), &record)
+                    .unified_diff()
+                    .header(&format!("a/{RECORD}"), &format!("b/{RECORD}"))
+            ));
+        }
         if differing == 0 {
             return Ok(format!("generated-client/ is up to date with specs/ ({} files)", plan.unchanged));
         }
@@ -64,9 +75,15 @@ pub fn regen(root: &Path, mode: Mode) -> anyhow::Result<String> {
         ));
     }
     files::apply(&client_root, &output.files, &plan)?;
+    if specs.record.as_deref() != Some(record.as_str()) {
+        write_replacing(&root.join(RECORD), &record)?;
+    }
     let mut summary = String::new();
     for warning in &output.model.warnings {
         summary.push_str(&warning.render(&specs.inputs));
+    }
+    for note in &output.model.notes {
+        summary.push_str(&format!("info: {note}\n"));
     }
     match api_changes(root, &specs, &output.model) {
         Ok(Some(report)) => summary.push_str(&format!("{report}\n")),
@@ -123,7 +140,7 @@ pub fn record_api_changes(
 
 /// Writes `path` whole: a temporary file beside it, renamed over it.
 fn write_replacing(path: &Path, contents: &str) -> anyhow::Result<()> {
-    let temporary = path.with_extension("md.tmp~");
+    let temporary = path.with_extension("tmp~");
     std::fs::write(&temporary, contents).with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, path).with_context(|| format!("cannot replace {}", path.display()))
 }
@@ -132,6 +149,8 @@ fn write_replacing(path: &Path, contents: &str) -> anyhow::Result<()> {
 /// the spec files it lists.
 pub struct Specs {
     pub manifest: String,
+    /// The record of assigned names, when there is one.
+    pub record: Option<String>,
     pub config: generator::Config,
     pub inputs: Vec<SpecInput>,
 }
@@ -140,6 +159,7 @@ impl Specs {
     /// The same files with the same contents (so the same API).
     pub fn same_files(&self, other: &Specs) -> bool {
         self.manifest == other.manifest
+            && self.record == other.record
             && self.inputs.len() == other.inputs.len()
             && self.inputs.iter().zip(&other.inputs).all(|(a, b)| a.name == b.name && a.version == b.version && a.text == b.text)
     }
@@ -171,7 +191,13 @@ pub fn specs_from(read: &dyn Fn(&str) -> anyhow::Result<String>) -> anyhow::Resu
     // (names relative to the workspace root, like theirs) are read too. One
     // that cannot be read is reported by the generator at its `$ref`.
     let referenced = crate::references::read_referenced(&inputs, &|name| Ok(read(name).ok()))?;
-    let config = manifest.config(MANIFEST).layout(Layout::Module).referenced_files(referenced.iter().map(|r| r.name.clone()));
+    // No record (a first run, or one deleted on purpose): names are made
+    // from the spec alone.
+    let record = read(RECORD).ok();
+    let mut config = manifest.config(MANIFEST).layout(Layout::Module).referenced_files(referenced.iter().map(|r| r.name.clone()));
+    if let Some(text) = &record {
+        config = config.name_record(NameRecord::parse(RECORD, text).map_err(|e| anyhow::anyhow!(e.to_string()))?);
+    }
     inputs.extend(referenced);
-    Ok(Specs { config, manifest: text, inputs })
+    Ok(Specs { config, manifest: text, record, inputs })
 }

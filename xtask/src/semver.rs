@@ -1,5 +1,6 @@
 //! `cargo xtask semver [--edit <name>]...`: the API change report against
-//! cargo-semver-checks.
+//! cargo-semver-checks. (`--history <dir>` replays a vendor's versions of
+//! one spec instead: `crate::history`.)
 //!
 //! Each scripted edit of [`EDITS`] is applied to a copy of specs/; the crate
 //! is generated before and after (as standalone crates under
@@ -428,7 +429,7 @@ pub enum Release {
 }
 
 impl Release {
-    fn name(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
             Release::Major => "major",
             Release::Minor => "minor",
@@ -481,9 +482,16 @@ pub struct Args {
     /// A scripted edit to check (repeatable; default: all of them).
     #[arg(long = "edit", value_name = "NAME")]
     pub edits: Vec<String>,
+    /// Replay the spec files of DIR, in name order, as successive versions
+    /// of one spec, and print a row per update.
+    #[arg(long, value_name = "DIR", conflicts_with = "edits")]
+    pub history: Option<PathBuf>,
 }
 
 pub fn run(args: &Args) -> anyhow::Result<()> {
+    if let Some(dir) = &args.history {
+        return crate::history::run(dir);
+    }
     let names = &args.edits;
     let edits: Vec<&Edit> = if names.is_empty() { EDITS.iter().collect() } else { names.iter().map(|n| edit(n)).collect::<Result<_, _>>()? };
     let started = Instant::now();
@@ -551,7 +559,7 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     }
 }
 
-fn impact_name(impact: Option<Impact>) -> &'static str {
+pub fn impact_name(impact: Option<Impact>) -> &'static str {
     match impact {
         Some(Impact::Breaking) => "breaking",
         Some(Impact::Compatible) => "compatible",
@@ -560,7 +568,7 @@ fn impact_name(impact: Option<Impact>) -> &'static str {
 }
 
 /// The pinned cargo-semver-checks under target/tools/, installed when missing.
-fn ensure_tool(root: &Path) -> anyhow::Result<PathBuf> {
+pub fn ensure_tool(root: &Path) -> anyhow::Result<PathBuf> {
     let tools = root.join(TOOLS);
     let tool = tools.join("bin").join(format!("cargo-semver-checks{}", std::env::consts::EXE_SUFFIX));
     let installed = Command::new(&tool).arg("--version").output().ok().filter(|o| o.status.success());
@@ -581,14 +589,14 @@ fn ensure_tool(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// Writes a generated crate, with the workspace's lock file so that both
 /// sides build against the same dependency versions.
-fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<()> {
+pub fn write_crate(root: &Path, dir: &Path, files: &BTreeMap<String, String>) -> anyhow::Result<()> {
     let plan = files::plan(dir, files, "src/generated")?;
     files::apply(dir, files, &plan)?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).with_context(|| format!("cannot copy Cargo.lock into {}", dir.display()))?;
     Ok(())
 }
 
-fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> anyhow::Result<Verdict> {
+pub fn check_release(tool: &Path, baseline: &Path, current: &Path, target: &Path) -> anyhow::Result<Verdict> {
     let output = Command::new(tool)
         .args(["semver-checks", "check-release", "--release-type", "patch", "--color", "never", "--baseline-root"])
         .arg(baseline)

@@ -234,11 +234,11 @@ pub struct CreateOrUpdateLineItem {
 impl CreateOrUpdateLineItem {
     /// A `CreateOrUpdateLineItem` with its required fields; set optional ones with the methods below, or write a literal that ends in `..CreateOrUpdateLineItem::new(…)`.
     pub fn new(
-        title: impl ::std::convert::Into<::std::string::String>,
+        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
         quantity: ::rust_decimal::Decimal,
         rate: ::rust_decimal::Decimal,
         tax_rate: ::rust_decimal::Decimal,
-        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+        title: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             title: title.into(),
@@ -387,7 +387,7 @@ pub struct DateRange {
 }
 impl DateRange {
     /// A `DateRange` with its fields.
-    pub fn new(start_date: ::chrono::NaiveDate, end_date: ::chrono::NaiveDate) -> Self {
+    pub fn new(end_date: ::chrono::NaiveDate, start_date: ::chrono::NaiveDate) -> Self {
         Self {
             start_date,
             end_date,
@@ -434,7 +434,7 @@ pub struct InclusiveDateRange {
 }
 impl InclusiveDateRange {
     /// A `InclusiveDateRange` with its fields.
-    pub fn new(start: ::chrono::NaiveDate, end_inclusive: ::chrono::NaiveDate) -> Self {
+    pub fn new(end_inclusive: ::chrono::NaiveDate, start: ::chrono::NaiveDate) -> Self {
         Self {
             start,
             end_inclusive,
@@ -814,18 +814,18 @@ pub struct LineItem {
 impl LineItem {
     /// A `LineItem` with its required fields and the optional ones empty; to set those, write a literal that ends in `..LineItem::new(…)`.
     pub fn new(
+        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+        gross_total: ::rust_decimal::Decimal,
         id: impl ::std::convert::Into<::std::string::String>,
+        index: i64,
         invoice_id: impl ::std::convert::Into<::std::string::String>,
-        title: impl ::std::convert::Into<::std::string::String>,
+        net_total: ::rust_decimal::Decimal,
         quantity: ::rust_decimal::Decimal,
         rate: ::rust_decimal::Decimal,
-        tax_rate: ::rust_decimal::Decimal,
-        index: i64,
-        net_total: ::rust_decimal::Decimal,
-        total_tax: ::rust_decimal::Decimal,
-        gross_total: ::rust_decimal::Decimal,
         rate_display: RateDisplay,
-        external_ids: ::std::vec::Vec<IntegrationExternalIdentifier>,
+        tax_rate: ::rust_decimal::Decimal,
+        title: impl ::std::convert::Into<::std::string::String>,
+        total_tax: ::rust_decimal::Decimal,
     ) -> Self {
         Self {
             id: id.into(),
@@ -956,13 +956,13 @@ pub struct LineItemGroup {
 impl LineItemGroup {
     /// A `LineItemGroup` with its required fields and the optional ones empty; to set those, write a literal that ends in `..LineItemGroup::new(…)`.
     pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        invoice_id: impl ::std::convert::Into<::std::string::String>,
-        title: impl ::std::convert::Into<::std::string::String>,
-        index: i64,
-        net_total: ::rust_decimal::Decimal,
-        total_tax: ::rust_decimal::Decimal,
         gross_total: ::rust_decimal::Decimal,
+        id: impl ::std::convert::Into<::std::string::String>,
+        index: i64,
+        invoice_id: impl ::std::convert::Into<::std::string::String>,
+        net_total: ::rust_decimal::Decimal,
+        title: impl ::std::convert::Into<::std::string::String>,
+        total_tax: ::rust_decimal::Decimal,
     ) -> Self {
         Self {
             id: id.into(),

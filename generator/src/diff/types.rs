@@ -222,9 +222,8 @@ fn structure(
         field(item, (old, new), before, after, out);
     }
     let in_both = |fields: &[Field], other: &[Field]| -> Vec<String> {
-        fields
-            .iter()
-            .filter(|f| f.shape.in_constructor())
+        crate::model::constructor_fields(fields)
+            .into_iter()
             .filter(|f| other.iter().any(|o| o.name == f.name))
             .map(|f| f.name.clone())
             .collect()

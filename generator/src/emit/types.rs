@@ -220,11 +220,11 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
         let convert = convert.unwrap_or_else(|| quote!(#field_name));
         match shape {
             Shape::Plain => {
-                params.push(quote!(#field_name: #param_ty));
+                params.push((field.name.as_str(), quote!(#field_name: #param_ty)));
                 inits.push(init);
             }
             Shape::Nullable => {
-                params.push(quote!(#field_name: ::std::option::Option<#value>));
+                params.push((field.name.as_str(), quote!(#field_name: ::std::option::Option<#value>)));
                 inits.push(quote!(#field_name));
             }
             Shape::Optional | Shape::Update => {
@@ -250,6 +250,11 @@ fn constructor(def: &TypeDef, fields: &[Field], flattened: &[Flattened], additio
             }
         }
     }
+    // The arguments in the model's order (`model::constructor_fields`),
+    // then the flattened unions'.
+    let order: Vec<&str> = crate::model::constructor_fields(fields).iter().map(|f| f.name.as_str()).collect();
+    params.sort_by_key(|(name, _)| order.iter().position(|o| o == name));
+    let mut params: Vec<TokenStream> = params.into_iter().map(|(_, param)| param).collect();
     for union in flattened {
         let union_name = ident(&union.name);
         let ty = value_rust_type(&union.ty);

@@ -5,6 +5,7 @@ mod binary;
 mod namespaces;
 mod operation;
 mod schema;
+pub mod shapes;
 
 pub use namespaces::namespace_problems;
 
@@ -39,10 +40,10 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     let origins = &merged.origins;
     refs::check_alias_loops(&components, origins)?;
 
-    let schema_names: Vec<&str> = components.schemas.keys().map(String::as_str).collect();
-    let type_names = naming::type_names(&schema_names, &config.renames, config.version_prefix.as_deref(), &config.manifest_name)?;
+    let identity = shapes::identify(&components.schemas, &config.renames);
+    let type_names = naming::group_type_names(&identity.groups, &config.renames, config.version_prefix.as_deref(), &config.manifest_name)?;
     let mut schemas = SchemaLowerer::new(&components.schemas, &type_names.names, origins, &config.field_types);
-    schemas.lower_components()?;
+    schemas.lower_components(&identity.groups)?;
 
     let mut spec_operations = Vec::new();
     for (path, item) in &api.paths.paths {
@@ -152,6 +153,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         types: schemas.types.into_values().collect(),
         env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
+        notes: identity.notes,
     };
     let problems = namespace_problems(&api);
     if !problems.is_empty() {
@@ -267,8 +269,7 @@ type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterDat
 
 /// Header parameters the manifest lists (`[client] headers`) are
 /// configuration of the client, sent on every call, not arguments of each
-/// call; without a list, those that stand on every operation of a spec
-/// with several. `Authorization` carries the credentials. Header names
+/// call; without a list, none. `Authorization` carries the credentials. Header names
 /// match case-insensitively. A client header whose value an operation's
 /// definition fixes (a one-value enum, as the version header has) is sent
 /// with that value by that operation unless the caller sets it; returned
@@ -323,15 +324,17 @@ fn client_configuration(
     let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
     let mut constants = naming::Namespace::default();
     let mut per_operation: Vec<Vec<ClientHeaderValue>> = vec![Vec::new(); operations.len()];
-    for (key, (count, spellings, data)) in &seen {
+    for (key, (_, spellings, data)) in &seen {
         if key == "authorization" {
             auth = Some(Auth { header: spelling(spellings) });
             continue;
         }
         let chosen = match &config.client_headers {
             Some(listed) => listed.iter().any(|h| h.eq_ignore_ascii_case(key)),
-            // One operation says nothing about what all calls share.
-            None => *count == operations.len() && operations.len() > 1,
+            // Without a list, no header: which headers all calls share
+            // would depend on which operations exist, and an operation added
+            // later would take a parameter away from the others.
+            None => false,
         };
         if !chosen {
             continue;
@@ -370,8 +373,11 @@ fn only_value(data: &openapiv3::ParameterData) -> Option<String> {
 }
 
 /// A method name per operation, in the order given: the manifest's choice,
-/// else the REST shape of method and path; where two operations would share
-/// a name, each falls back to its operationId.
+/// else the name the record of assigned names keeps for it, else the REST
+/// shape of method and path. Where two operations would share a name, those
+/// not named by the manifest or the record fall back to their qualified
+/// name, then to their operationId; a recorded name never moves, so an
+/// operation added later never renames one that exists.
 fn operation_names(
     config: &Config,
     operations: &[SpecOperation<'_>],
@@ -388,7 +394,10 @@ fn operation_names(
                     used_overrides.insert(id.to_owned());
                     (name.clone(), true)
                 }
-                None => (naming::operation_name(op.method_key, op.path), false),
+                None => match config.record.operations.get(&crate::record::operation_key(op.method_key, op.path)) {
+                    Some(recorded) => (recorded.clone(), true),
+                    None => (naming::operation_name(op.method_key, op.path), false),
+                },
             }
         })
         .collect();

@@ -109,6 +109,7 @@ pub fn lower_operation(
         });
     }
 
+    order_arguments(path, &mut params);
     let path_segments = path_segments(path, &params, &at)?;
 
     let body = match &operation.request_body {
@@ -191,6 +192,20 @@ pub fn lower_operation(
     errors.sort_by(|a, b| a.status.cmp(&b.status));
 
     Ok(Lowered { params, path_segments, body, success, errors })
+}
+
+/// Puts the parameters in the order the call takes them: path parameters
+/// in the order of the path, then the other required ones by Rust name,
+/// then the optional ones as the spec lists them. Never the spec's order of
+/// required parameters: were it, a vendor swapping `periodStart` and
+/// `periodEnd` in the list would swap two string arguments unnoticed.
+fn order_arguments(path: &str, params: &mut [Param]) {
+    let position = |name: &str| path.find(&format!("{{{name}}}")).unwrap_or(usize::MAX);
+    params.sort_by_cached_key(|param| match (param.location, param.required) {
+        (ParamLocation::Path, _) => (0, position(&param.wire_name), String::new()),
+        (_, true) => (1, 0, param.name.trim_start_matches("r#").to_owned()),
+        (_, false) => (2, 0, String::new()),
+    });
 }
 
 /// The inclusive range of an integer schema, when it states one.

@@ -96,17 +96,22 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
-    /// Lowers every component schema into a named type.
-    pub fn lower_components(&mut self) -> Result<()> {
+    /// Lowers every group of component schemas into a named type: its
+    /// representative, under the group's spelling when it has several
+    /// members (so that nothing in the type is named by a vendor's number).
+    pub fn lower_components(&mut self, groups: &[super::shapes::Group]) -> Result<()> {
+        let lowered: BTreeMap<&str, &super::shapes::Group> = groups.iter().map(|g| (g.representative.as_str(), g)).collect();
         for (wire_name, schema) in self.components {
             let Some(name) = self.names.get(wire_name).cloned() else { continue };
+            let Some(group) = lowered.get(wire_name.as_str()) else { continue };
+            let type_wire_name = if group.members.len() > 1 { group.spelled.as_str() } else { wire_name.as_str() };
             let place = Place::Component { name: wire_name, pointer: String::new() };
             let def = match schema {
                 ReferenceOr::Reference { reference } => {
                     let target = self.reference(reference, &place)?;
-                    named(name, wire_name, None, TypeKind::Alias { target })
+                    named(name, type_wire_name, None, TypeKind::Alias { target })
                 }
-                ReferenceOr::Item(schema) => self.define(name, wire_name, schema, &place)?,
+                ReferenceOr::Item(schema) => self.define(name, type_wire_name, schema, &place)?,
             };
             self.types.insert(def.name.clone(), def);
         }
@@ -457,11 +462,21 @@ impl<'a> SchemaLowerer<'a> {
         for (index, member) in members.iter().enumerate() {
             let member_place = place.child(&format!("/{keyword}/{index}"));
             let ty = self.type_ref(member, &format!("{name}Variant{}", index + 1), &member_place)?;
-            let base = variant_name(&ty);
             let tags = match (discriminator, member) {
                 (Some(d), ReferenceOr::Reference { reference }) => discriminator_values(d, reference),
                 _ => Vec::new(),
             };
+            // Members that are copies of one schema (`lower::shapes`) are
+            // one variant, selected by the values of each.
+            if let Some(same) = variants.iter_mut().find(|v: &&mut UnionVariant| v.ty == ty) {
+                for tag in tags {
+                    if !same.tags.contains(&tag) {
+                        same.tags.push(tag);
+                    }
+                }
+                continue;
+            }
+            let base = variant_name(&ty);
             variants.push(UnionVariant { name: naming::unique(base, &mut taken), ty, boxed: false, tags });
         }
         let property = discriminator
