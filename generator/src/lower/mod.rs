@@ -127,6 +127,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
         }
     }
+    let mut info: Vec<String> = identity.notes.into_iter().chain(std::mem::take(&mut schemas.notes)).collect();
+    info.sort();
     let mut warnings = type_names.notes;
     warnings.append(&mut notes);
     warnings.extend(merged.notes.iter().cloned());
@@ -143,7 +145,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         types: schemas.types.into_values().collect(),
         env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
-        notes: identity.notes,
+        notes: info,
     })
 }
 
