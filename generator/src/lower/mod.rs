@@ -136,6 +136,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
         }
     }
+    let mut info: Vec<String> = identity.notes.into_iter().chain(std::mem::take(&mut schemas.notes)).collect();
+    info.sort();
     let mut warnings: Vec<Warning> =
         type_names.notes.into_iter().map(|(schema, note)| Warning::at(origins.component("schemas", &schema, ""), note)).collect();
     warnings.append(&mut notes);
@@ -153,7 +155,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         types: schemas.types.into_values().collect(),
         env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
         warnings,
-        notes: identity.notes,
+        notes: info,
     };
     let problems = namespace_problems(&api);
     if !problems.is_empty() {

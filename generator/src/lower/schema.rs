@@ -48,6 +48,12 @@ pub struct SchemaLowerer<'a> {
     pub used_field_types: BTreeSet<String>,
     pub types: BTreeMap<String, TypeDef>,
     pub warnings: Vec<crate::error::Warning>,
+    /// (wanted Rust name, shape) → the type defined for it: an inline
+    /// schema with the shape of the type its name would collide with is
+    /// that type (`lower::shapes`).
+    defined_shapes: BTreeMap<(String, String), String>,
+    /// Inline schemas made one type with another (info level).
+    pub notes: Vec<String>,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -86,7 +92,16 @@ impl<'a> SchemaLowerer<'a> {
             taken: names.values().cloned().collect(),
             types: BTreeMap::new(),
             warnings: Vec::new(),
+            defined_shapes: BTreeMap::new(),
+            notes: Vec::new(),
         }
+    }
+
+    /// The shape of a schema (`lower::shapes::shape_text`), references
+    /// named by the Rust names of their targets.
+    fn shape<T: serde::Serialize>(&self, schema: &T) -> Option<String> {
+        let value = serde_json::to_value(schema).ok()?;
+        Some(super::shapes::shape_text(&value, &|target| self.names.get(target).cloned()))
     }
 
     fn location(&self, place: &Place<'_>) -> crate::error::Location {
@@ -101,6 +116,16 @@ impl<'a> SchemaLowerer<'a> {
     /// members (so that nothing in the type is named by a vendor's number).
     pub fn lower_components(&mut self, groups: &[super::shapes::Group]) -> Result<()> {
         let lowered: BTreeMap<&str, &super::shapes::Group> = groups.iter().map(|g| (g.representative.as_str(), g)).collect();
+        // Every component's shape first: an inline schema met in any of them
+        // may have the shape of one lowered later.
+        for (wire_name, schema) in self.components {
+            let Some(name) = self.names.get(wire_name).cloned() else { continue };
+            if lowered.contains_key(wire_name.as_str())
+                && let Some(shape) = self.shape(schema)
+            {
+                self.defined_shapes.insert((name.clone(), shape), name);
+            }
+        }
         for (wire_name, schema) in self.components {
             let Some(name) = self.names.get(wire_name).cloned() else { continue };
             let Some(group) = lowered.get(wire_name.as_str()) else { continue };
@@ -149,7 +174,19 @@ impl<'a> SchemaLowerer<'a> {
 
     fn inline(&mut self, schema: &Schema, context: &str, place: &Place<'_>) -> Result<TypeRef> {
         if self.needs_definition(schema) {
-            let name = naming::unique(naming::type_name(context), &mut self.taken);
+            let wanted = naming::type_name(context);
+            // The type its name would collide with, when the shapes are the
+            // same (`Customer.address` and a component `CustomerAddress`):
+            // one type, not a numbered copy.
+            let shape = self.shape(schema);
+            if let Some(same) = shape.as_ref().and_then(|shape| self.defined_shapes.get(&(wanted.clone(), shape.clone()))).cloned() {
+                self.notes.push(format!("{}: this inline schema has the shape of `{same}`: it is that type", self.location(place)));
+                return Ok(TypeRef::Named(same));
+            }
+            let name = naming::unique(wanted.clone(), &mut self.taken);
+            if let Some(shape) = shape {
+                self.defined_shapes.insert((wanted, shape), name.clone());
+            }
             let def = self.define(name.clone(), context, schema, place)?;
             self.types.insert(name.clone(), def);
             return Ok(TypeRef::Named(name));

@@ -135,10 +135,21 @@ pub fn identify(schemas: &IndexMap<String, ReferenceOr<Schema>>, renames: &BTree
 /// The schema with each local reference replaced by its target's class;
 /// with `shape_only`, without documentation too.
 fn rewrite(schema: &Value, classes: &BTreeMap<&str, usize>, shape_only: bool) -> Value {
+    let class_of = |target: &str| classes.get(target).map(|class| format!("class {class}"));
+    rewrite_with(schema, &class_of, shape_only)
+}
+
+/// The shape of a schema, as text: without documentation, with each local
+/// reference replaced by what `target` makes of the component's name.
+pub fn shape_text(schema: &Value, target: &dyn Fn(&str) -> Option<String>) -> String {
+    rewrite_with(schema, target, true).to_string()
+}
+
+fn rewrite_with(schema: &Value, target: &dyn Fn(&str) -> Option<String>, shape_only: bool) -> Value {
     let class_of = |reference: &str| -> Value {
-        let target = reference.strip_prefix(SCHEMA_PREFIX).map(crate::locate::unescape_pointer_token);
-        match target.as_deref().and_then(|t| classes.get(t)) {
-            Some(class) => Value::String(format!("class {class}")),
+        let name = reference.strip_prefix(SCHEMA_PREFIX).map(crate::locate::unescape_pointer_token);
+        match name.as_deref().and_then(target) {
+            Some(replaced) => Value::String(replaced),
             None => Value::String(reference.to_owned()),
         }
     };
@@ -162,7 +173,7 @@ fn rewrite(schema: &Value, classes: &BTreeMap<&str, usize>, shape_only: bool) ->
                     "properties" => match value {
                         Value::Object(properties) => {
                             let mut rewritten: Vec<(String, Value)> =
-                                properties.iter().map(|(name, p)| (name.clone(), rewrite(p, classes, shape_only))).collect();
+                                properties.iter().map(|(name, p)| (name.clone(), rewrite_with(p, target, shape_only))).collect();
                             if shape_only {
                                 rewritten.sort_by(|a, b| a.0.cmp(&b.0));
                             }
@@ -170,9 +181,9 @@ fn rewrite(schema: &Value, classes: &BTreeMap<&str, usize>, shape_only: bool) ->
                         }
                         other => other.clone(),
                     },
-                    "items" | "additionalProperties" | "not" => rewrite(value, classes, shape_only),
+                    "items" | "additionalProperties" | "not" => rewrite_with(value, target, shape_only),
                     "allOf" | "oneOf" | "anyOf" => match value {
-                        Value::Array(members) => Value::Array(members.iter().map(|m| rewrite(m, classes, shape_only)).collect()),
+                        Value::Array(members) => Value::Array(members.iter().map(|m| rewrite_with(m, target, shape_only)).collect()),
                         other => other.clone(),
                     },
                     "discriminator" => match value {
