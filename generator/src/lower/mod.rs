@@ -266,8 +266,8 @@ fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {
 type ClientConfiguration = (Option<Auth>, Vec<ClientHeader>, Vec<Vec<ClientHeaderValue>>);
 
 /// How a header parameter (by lower-cased name) is used across operations:
-/// on how many, under which spellings how often, and its first definition.
-type HeaderUse = (usize, BTreeMap<String, usize>, Option<openapiv3::ParameterData>);
+/// under which spellings how often, and its first definition.
+type HeaderUse = (BTreeMap<String, usize>, Option<openapiv3::ParameterData>);
 
 /// Header parameters the manifest lists (`[client] headers`) are
 /// configuration of the client, sent on every call, not arguments of each
@@ -299,9 +299,8 @@ fn client_configuration(
                 if let Some(value) = only_value(parameter_data) {
                     values.insert(key.clone(), value);
                 }
-                let entry = seen.entry(key).or_insert_with(|| (0, BTreeMap::new(), Some(parameter_data.clone())));
-                entry.0 += 1;
-                *entry.1.entry(parameter_data.name.clone()).or_default() += 1;
+                let entry = seen.entry(key).or_insert_with(|| (BTreeMap::new(), Some(parameter_data.clone())));
+                *entry.0.entry(parameter_data.name.clone()).or_default() += 1;
             }
         }
         fixed.push(values);
@@ -326,7 +325,7 @@ fn client_configuration(
     let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
     let mut constants = naming::Namespace::default();
     let mut per_operation: Vec<Vec<ClientHeaderValue>> = vec![Vec::new(); operations.len()];
-    for (key, (_, spellings, data)) in &seen {
+    for (key, (spellings, data)) in &seen {
         if key == "authorization" {
             auth = Some(Auth { header: spelling(spellings) });
             continue;
