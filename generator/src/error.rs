@@ -169,15 +169,6 @@ pub enum Error {
         /// The other definition.
         second: Location,
     },
-    /// Two operations of one file have the same `operationId`.
-    DuplicateOperationId {
-        /// The `operationId` they share.
-        operation_id: String,
-        /// The first operation's `operationId` field.
-        first: Location,
-        /// The second operation's `operationId` field.
-        second: Location,
-    },
     /// A component (of any kind) has different definitions in two spec
     /// files, and the manifest's `[prefer]` picks neither.
     ConflictingComponent {
@@ -281,7 +272,6 @@ impl Error {
             | Error::UnsupportedRef { location, .. }
             | Error::Invalid { location, .. } => vec![location],
             Error::DuplicateOperation { first, second, .. }
-            | Error::DuplicateOperationId { first, second, .. }
             | Error::ConflictingComponent { first, second, .. } => vec![first, second],
             Error::AliasLoop { places, .. } => places.iter_mut().collect(),
             Error::Conflicts { conflicts } => conflicts.iter_mut().flat_map(|c| c.places.iter_mut()).collect(),
@@ -327,12 +317,6 @@ impl Error {
                 second,
                 format!("{method} {path} is defined differently in two files"),
                 format!("make both identical, or {}", merge_help(&[("merge.operations", &format!("\"{method} {path}\""))])),
-            ),
-            Error::DuplicateOperationId { operation_id, first, second } => two(
-                first,
-                second,
-                format!("operationId {operation_id:?} is used by two operations"),
-                "give each operation an operationId of its own".to_owned(),
             ),
             Error::ConflictingComponent { name, first, second } => two(
                 first,

@@ -70,10 +70,11 @@ fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, pro
                 .collect()
         }
     };
-    check::schemas(input, &value)?;
+    let mut notes = notes;
+    notes.extend(check::schemas(input, &mut value)?);
     crate::ref_siblings::wrap(&mut value);
     let api = read_openapi(input, &value)?;
-    check::operation_ids(input, &api)?;
+    notes.extend(check::operation_ids(input, &api));
     Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes, provenance })
 }
 
@@ -482,11 +483,12 @@ mod check {
     use serde_json::Value;
 
     use crate::config::SpecInput;
-    use crate::error::{Error, Result};
+    use crate::error::{Error, Result, Warning};
     use super::MAX_SCHEMA_DEPTH;
     use crate::locate::{self, escape_pointer_token};
 
-    /// Checks every schema of the document: its nesting depth, and its enum.
+    /// Checks every schema of the document, and reads what has one sensible
+    /// reading the way it is meant: its nesting depth, and its enum.
     ///
     /// Enum values must have the schema's type. openapiv3 reads a `type:
     /// string` schema whose enum holds a number as an untyped schema, and a
@@ -496,38 +498,93 @@ mod check {
     /// so do `number` and `boolean`; an `object` or `array` schema keeps its
     /// type whatever its enum says. `null` is allowed in any enum (it is how
     /// a nullable enum lists its null).
-    pub fn schemas(input: &SpecInput, document: &Value) -> Result<()> {
-        let mut found: Option<(String, Problem)> = None;
+    ///
+    /// Where the spec's intent is plain, the document is changed to say it
+    /// and a warning tells where: an enum without `type` whose values share
+    /// one type gets that type (`enum: [true]` is a boolean), a mixed one is
+    /// left untyped (any JSON value), and a number or boolean in the enum of
+    /// a `type: string` schema is that value's text (YAML reads `enum: [v1,
+    /// 2]` as a string and a number). A value that contradicts any other
+    /// declared type has no such reading and stops the run.
+    pub fn schemas(input: &SpecInput, document: &mut Value) -> Result<Vec<Warning>> {
+        let mut refused: Option<(String, String, String)> = None;
+        let mut readings: Vec<(String, Reading, String)> = Vec::new();
         walk_document(document, &mut String::new(), &mut |schema, pointer, depth| {
-            if found.is_some() {
+            if refused.is_some() {
                 return;
             }
             if depth > MAX_SCHEMA_DEPTH {
-                found = Some((
+                refused = Some((
                     pointer.to_owned(),
-                    (
-                        None,
-                        format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here"),
-                        "move an inner schema to components/schemas and refer to it with $ref".to_owned(),
-                    ),
+                    format!("schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here"),
+                    "move an inner schema to components/schemas and refer to it with $ref".to_owned(),
                 ));
                 return;
             }
-            if let Some((index, message, help)) = enum_problem(schema) {
-                let pointer = match index {
-                    Some(index) => format!("{pointer}/enum/{index}"),
-                    None => format!("{pointer}/enum"),
-                };
-                found = Some((pointer, (index, message, help)));
+            match enum_problem(schema) {
+                None => {}
+                Some(EnumProblem::Refused { index, message, help }) => {
+                    refused = Some((enum_pointer(pointer, index), message, help));
+                }
+                Some(EnumProblem::Read { reading, message }) => readings.push((pointer.to_owned(), reading, message)),
             }
         });
-        let Some((pointer, (_, message, help))) = found else { return Ok(()) };
-        Err(Error::Invalid { location: locate::locate(input, &pointer), message, help })
+        if let Some((pointer, message, help)) = refused {
+            return Err(Error::Invalid { location: locate::locate(input, &pointer), message, help });
+        }
+        let mut warnings = Vec::with_capacity(readings.len());
+        for (pointer, reading, message) in readings {
+            let at = match &reading {
+                Reading::Type(_) | Reading::Untyped => format!("{pointer}/enum"),
+                Reading::Text(indices) => enum_pointer(&pointer, indices.first().copied()),
+            };
+            warnings.push(Warning::at(locate::locate(input, &at), message));
+            let Some(Value::Object(schema)) = document.pointer_mut(&pointer) else { continue };
+            match reading {
+                Reading::Type(kind) => {
+                    schema.insert("type".to_owned(), Value::String(kind.to_owned()));
+                }
+                Reading::Untyped => {}
+                Reading::Text(indices) => {
+                    if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                        for index in indices {
+                            if let Some(value) = values.get_mut(index) {
+                                *value = Value::String(value.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(warnings)
     }
 
-    type Problem = (Option<usize>, String, String);
+    fn enum_pointer(schema: &str, index: Option<usize>) -> String {
+        match index {
+            Some(index) => format!("{schema}/enum/{index}"),
+            None => format!("{schema}/enum"),
+        }
+    }
 
-    fn enum_problem(schema: &serde_json::Map<String, Value>) -> Option<Problem> {
+    /// How an enum that does not fit its schema's type is read.
+    enum Reading {
+        /// The schema has no `type`, and every value is of this one.
+        Type(&'static str),
+        /// The schema has no `type`, and its values are of several: any JSON value.
+        Untyped,
+        /// The schema is a string, and these values are numbers or booleans:
+        /// their text.
+        Text(Vec<usize>),
+    }
+
+    enum EnumProblem {
+        /// Read one way, with a warning that says which.
+        Read { reading: Reading, message: String },
+        /// No one reading: an error.
+        Refused { index: Option<usize>, message: String, help: String },
+    }
+
+    fn enum_problem(schema: &serde_json::Map<String, Value>) -> Option<EnumProblem> {
         let values = schema.get("enum")?.as_array()?;
         let kind = |value: &Value| match value {
             Value::String(_) => "string",
@@ -549,32 +606,65 @@ mod check {
             // (untyped JSON, or the object's struct), which takes every value
             // as it is. Real specs list JSON-encoded examples there.
             Some("array" | "object") => None,
-            Some(declared) => values.iter().enumerate().find(|(_, v)| !fits(declared, v)).map(|(index, value)| {
-                (
-                    Some(index),
-                    format!("enum value {value} is {} {}, but the schema's type is {declared}", article(kind(value)), kind(value)),
-                    match (declared, value) {
-                        ("string", Value::Number(_) | Value::Bool(_)) => format!("quote it ('{value}') to make it a string, or correct `type`"),
-                        _ => format!("make every enum value {} {declared}, or correct `type`", article(declared)),
-                    },
-                )
+            Some("string") => {
+                let misfits: Vec<usize> = values.iter().enumerate().filter(|(_, v)| !fits("string", v)).map(|(i, _)| i).collect();
+                if misfits.is_empty() {
+                    return None;
+                }
+                match values.iter().enumerate().find(|(_, v)| !fits("string", v) && !matches!(v, Value::Number(_) | Value::Bool(_))) {
+                    Some((index, value)) => Some(EnumProblem::Refused {
+                        index: Some(index),
+                        message: format!("enum value {value} is {} {}, but the schema's type is string", article(kind(value)), kind(value)),
+                        help: "make every enum value a string, or correct `type`".to_owned(),
+                    }),
+                    None => {
+                        let values: Vec<&Value> = misfits.iter().filter_map(|i| values.get(*i)).collect();
+                        let written: Vec<String> = values.iter().map(|v| v.to_string()).collect();
+                        let message = match written.as_slice() {
+                            [one] => format!("enum value {one} is not a string, but the schema's type is string; it is read as the string {one:?}"),
+                            _ => format!(
+                                "enum values {} are not strings, but the schema's type is string; they are read as the strings {}",
+                                written.join(", "),
+                                written.iter().map(|v| format!("{v:?}")).collect::<Vec<_>>().join(", ")
+                            ),
+                        };
+                        Some(EnumProblem::Read {
+                            reading: Reading::Text(misfits),
+                            message: format!("{message} (quote them in the spec to say so)"),
+                        })
+                    }
+                }
+            }
+            Some(declared) => values.iter().enumerate().find(|(_, v)| !fits(declared, v)).map(|(index, value)| EnumProblem::Refused {
+                index: Some(index),
+                message: format!("enum value {value} is {} {}, but the schema's type is {declared}", article(kind(value)), kind(value)),
+                help: format!("make every enum value {} {declared}, or correct `type`", article(declared)),
             }),
             None => {
-                let mut kinds: Vec<&str> = values.iter().map(kind).filter(|k| *k != "null").collect();
+                let mut kinds: Vec<&'static str> = values.iter().map(kind).filter(|k| *k != "null").collect();
                 kinds.sort_unstable();
                 kinds.dedup();
+                // Integers among numbers are numbers.
+                if kinds == ["integer", "number"] {
+                    kinds = vec!["number"];
+                }
                 match kinds.as_slice() {
                     [] | ["string"] => None,
-                    [only] => Some((
-                        None,
-                        format!("the enum's values are {only}s but the schema has no `type`"),
-                        format!("add `type: {only}` to the schema"),
-                    )),
-                    _ => Some((
-                        None,
-                        format!("the enum mixes values of types {}, which no one Rust type holds", kinds.join(", ")),
-                        "make every value a string (quote the others), or split the schema with oneOf".to_owned(),
-                    )),
+                    [only @ ("boolean" | "integer" | "number")] => Some(EnumProblem::Read {
+                        reading: Reading::Type(only),
+                        message: format!("the enum's values are {only}s but the schema has no `type`; it is read as `type: {only}`"),
+                    }),
+                    [only] => Some(EnumProblem::Read {
+                        reading: Reading::Untyped,
+                        message: format!("the enum's values are {only}s but the schema has no `type`; it is read as any JSON value"),
+                    }),
+                    _ => Some(EnumProblem::Read {
+                        reading: Reading::Untyped,
+                        message: format!(
+                            "the enum mixes values of types {}, which no one Rust type holds; it is read as any JSON value",
+                            kinds.join(", ")
+                        ),
+                    }),
                 }
             }
         }
@@ -664,25 +754,36 @@ mod check {
         }
     }
 
-    /// An operationId names one operation: two with the same id would get
-    /// one method name, and a reader of the spec could not tell them apart.
-    pub fn operation_ids(input: &SpecInput, api: &OpenAPI) -> Result<()> {
-        let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    /// An operationId should name one operation, but real specs reuse one
+    /// now and then (for a copy of an operation on another path). Method
+    /// names come from paths, and the naming pass keeps them apart, so the
+    /// reuse changes nothing but is worth a warning at the second use.
+    pub fn operation_ids(input: &SpecInput, api: &OpenAPI) -> Vec<Warning> {
+        let mut seen: BTreeMap<&str, (String, String)> = BTreeMap::new();
+        let mut warnings = Vec::new();
         for (path, item) in &api.paths.paths {
             let ReferenceOr::Item(item) = item else { continue };
             for (method, operation) in item.iter() {
                 let Some(id) = operation.operation_id.as_deref() else { continue };
                 let pointer = format!("/paths/{}/{method}", escape_pointer_token(path));
-                if let Some(first) = seen.get(id) {
-                    return Err(Error::DuplicateOperationId {
-                        operation_id: id.to_owned(),
-                        first: locate::locate(input, &format!("{first}/operationId")),
-                        second: locate::locate(input, &format!("{pointer}/operationId")),
-                    });
+                let what = format!("{} {path}", method.to_ascii_uppercase());
+                match seen.get(id) {
+                    Some((first_pointer, first_what)) => {
+                        let first = locate::locate(input, &format!("{first_pointer}/operationId"));
+                        let line = first.line.map(|line| format!(", line {line}")).unwrap_or_default();
+                        warnings.push(Warning::at(
+                            locate::locate(input, &format!("{pointer}/operationId")),
+                            format!(
+                                "operationId {id:?} of {what} is also the operationId of {first_what}{line}; both are generated, with method names made from their paths"
+                            ),
+                        ));
+                    }
+                    None => {
+                        seen.insert(id, (pointer, what));
+                    }
                 }
-                seen.insert(id, pointer);
             }
         }
-        Ok(())
+        warnings
     }
 }

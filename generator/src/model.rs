@@ -127,6 +127,20 @@ pub struct Operation {
     /// definition fixes (the version header's only value), unless the
     /// client sets the header.
     pub client_header_values: Vec<ClientHeaderValue>,
+    /// Query parameters the operation always sends with a fixed value, in
+    /// the order its path key lists them: the key's query string
+    /// (`/batches?beta=true` sends `beta=true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub constant_query: Vec<ConstantQuery>,
+}
+
+/// A query parameter an operation always sends with one value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ConstantQuery {
+    /// The parameter's name, as sent.
+    pub name: String,
+    /// Its value, as sent.
+    pub value: String,
 }
 
 /// The value an operation sends for one client header.
@@ -139,10 +153,21 @@ pub struct ClientHeaderValue {
 }
 
 impl Operation {
+    /// The path template without the query string its key may carry
+    /// ([`Operation::constant_query`]): what the path is built from.
+    pub fn path_template(&self) -> &str {
+        path_template(&self.path)
+    }
+
     /// The body type of the first success response that has one.
     pub fn success_type(&self) -> Option<&TypeRef> {
         self.success.iter().find_map(|s| s.ty.as_ref())
     }
+}
+
+/// The path template of a path key: the part before any `?`.
+pub fn path_template(path_key: &str) -> &str {
+    path_key.split_once('?').map_or(path_key, |(path, _)| path)
 }
 
 /// How to follow a paginated list: which parameter takes the cursor, and

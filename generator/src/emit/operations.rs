@@ -164,6 +164,10 @@ fn operation_doc(op: &Operation) -> String {
         text.push_str(description);
     }
     text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path.replace('`', "'")));
+    if !op.constant_query.is_empty() {
+        let pairs: Vec<String> = op.constant_query.iter().map(|c| format!("`{}={}`", c.name.replace('`', "'"), c.value.replace('`', "'"))).collect();
+        text.push_str(&format!("; always sends {} in the query string.", pairs.join(", ")));
+    }
     text.push_str(&provenance_doc(op));
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n[`Error::Api`](super::Error::Api) with the documented statuses:\n");
@@ -403,7 +407,11 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let output = success_type(op, &TokenStream::new());
     let path = build_path(op);
     let method = ident(op.method.as_str());
-    let template = &op.path;
+    let template = op.path_template();
+    let constant_query = op.constant_query.iter().map(|constant| {
+        let (name, value) = (&constant.name, &constant.value);
+        quote!(http.query(#name, #value);)
+    });
     let checks = op.params.iter().filter(|p| p.minimum.is_some() || p.maximum.is_some()).map(range_check);
     let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
     let body = op.body.as_ref().map(|body| {
@@ -439,6 +447,7 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             #path
             #[allow(unused_mut)]
             let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
+            #(#constant_query)*
             #(#params)*
             #(#fixed_headers)*
             #body

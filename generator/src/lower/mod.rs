@@ -4,6 +4,7 @@
 mod binary;
 mod namespaces;
 mod operation;
+mod query_string;
 mod schema;
 pub mod shapes;
 
@@ -100,7 +101,9 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             pagination: None,
             version: merged.origins.operation_version(spec.path, spec.method_key).map(str::to_owned),
             client_header_values,
+            constant_query: lowered.constant_query,
         });
+        notes.extend(lowered.warning);
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     name_module_items(&mut operations, merged, &mut notes);
@@ -397,7 +400,7 @@ fn operation_names(
                 }
                 None => match config.record.operations.get(&crate::record::operation_key(op.method_key, op.path)) {
                     Some(recorded) => (recorded.clone(), true),
-                    None => (naming::operation_name(op.method_key, op.path), false),
+                    None => (naming::operation_name(op.method_key, crate::model::path_template(op.path)), false),
                 },
             }
         })
@@ -409,7 +412,7 @@ fn operation_names(
     // Colliding short names take their parent resource; names that still
     // collide fall back to the operationId.
     let fallbacks: [&dyn Fn(&SpecOperation<'_>) -> String; 2] = [
-        &|op| naming::qualified_operation_name(op.method_key, op.path),
+        &|op| naming::qualified_operation_name(op.method_key, crate::model::path_template(op.path)),
         &|op| match &op.operation.operation_id {
             Some(id) => naming::method_name(id),
             None => naming::method_name(&format!("{} {}", op.method_key, op.path)),

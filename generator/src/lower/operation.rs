@@ -4,12 +4,12 @@
 use indexmap::IndexMap;
 use openapiv3::{Components, MediaType, Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, Warning};
 use crate::lower::binary::text_for_bytes;
 use crate::lower::schema::{Place, SchemaLowerer};
 use crate::merge::Origins;
 use crate::model::{
-    Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, SuccessResponse, TypeRef,
+    ConstantQuery, Encoding, ErrorResponse, Method, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, SuccessResponse, TypeRef,
 };
 use crate::naming;
 use crate::refs::Resolver;
@@ -21,6 +21,10 @@ pub struct Lowered {
     pub body: Option<RequestBody>,
     pub success: Vec<SuccessResponse>,
     pub errors: Vec<ErrorResponse>,
+    /// What the path key's query string fixes ([`super::query_string`]).
+    pub constant_query: Vec<ConstantQuery>,
+    /// How the path key was read, when it carries a query string.
+    pub warning: Option<Warning>,
 }
 
 pub struct OperationInput<'o> {
@@ -109,8 +113,11 @@ pub fn lower_operation(
         });
     }
 
-    order_arguments(path, &mut params);
-    let path_segments = path_segments(path, &params, &at)?;
+    let template = crate::model::path_template(path);
+    order_arguments(template, &mut params);
+    let path_segments = path_segments(template, &params, &at)?;
+    let declared: Vec<&str> = params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| p.wire_name.as_str()).collect();
+    let (constant_query, warning) = super::query_string::constant_query(path, &declared, &|| at(""))?;
 
     let body = match &operation.request_body {
         None => None,
@@ -191,7 +198,7 @@ pub fn lower_operation(
     success.sort_by_key(|s| s.status);
     errors.sort_by(|a, b| a.status.cmp(&b.status));
 
-    Ok(Lowered { params, path_segments, body, success, errors })
+    Ok(Lowered { params, path_segments, body, success, errors, constant_query, warning })
 }
 
 /// Puts the parameters in the order the call takes them: path parameters
