@@ -34,6 +34,7 @@ pub mod render;
 use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
+pub use diagnostic::SHOWN_LINE_CHARS;
 pub use config::{Config, FieldType, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
 pub use error::{Conflict, Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;

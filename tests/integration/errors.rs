@@ -418,3 +418,45 @@ fn check_reports_a_stale_client_with_a_diff() {
     let check = xtask::regen::regen(work.path(), xtask::regen::Mode::Check).unwrap_or_else(|e| panic!("{e}"));
     assert!(check.contains("up to date"), "{check}");
 }
+
+/// A minified JSON spec: one line holding `schemas` filler schemas (each
+/// with a description of multi-byte text), then a property whose `$ref`
+/// points at nothing.
+fn one_line_spec(schemas: usize) -> SpecInput {
+    let mut text = String::from(r#"{"openapi":"3.0.3","info":{"title":"Minified","version":"1"},"paths":{},"components":{"schemas":{"#);
+    for index in 0..schemas {
+        text.push_str(&format!(r#""Filler{index}":{{"type":"object","description":"Größe – 名前 №{index}","properties":{{"id":{{"type":"string"}}}}}},"#));
+    }
+    text.push_str(r##""Broken":{"type":"object","properties":{"owner":{"$ref":"#/components/schemas/Missing"}}},"Tail":{"description":"Größe – 名前 – the line goes on after the mistake","type":"string"}}}}"##);
+    SpecInput { name: "minified.json".to_owned(), version: None, text }
+}
+
+/// An error in a spec of one multi-megabyte line shows a window of that line
+/// around the mistake, not the whole line twice: the message stays a few
+/// hundred bytes.
+#[test]
+fn an_error_in_a_multi_megabyte_line_gets_a_short_message() {
+    let input = one_line_spec(50_000);
+    assert!(input.text.len() > 4 << 20, "the spec should be over 4 MiB, not {} bytes", input.text.len());
+    assert_eq!(input.text.lines().count(), 1);
+    let error = generator::generate(&Config::new("minified"), std::slice::from_ref(&input)).err().unwrap_or_else(|| panic!("a dangling $ref was accepted"));
+    let rendered = error.render(std::slice::from_ref(&input));
+    assert!(rendered.len() < 800, "{} bytes:\n{rendered}", rendered.len());
+    assert!(rendered.contains("Missing"), "{rendered}");
+    let longest = rendered.lines().map(|line| line.chars().count()).max().unwrap_or(0);
+    assert!(longest <= generator::SHOWN_LINE_CHARS + 10, "a line of {longest} characters:\n{rendered}");
+    // The place is still the file's own line and column.
+    let location = error.parts().places.first().map(|(location, _)| (*location).clone()).unwrap_or_else(|| panic!("no place: {rendered}"));
+    let place = format!("minified.json:1:{}", location.column.unwrap_or_default());
+    assert!(location.column.unwrap_or_default() > 4_000_000, "{place}");
+    assert!(rendered.contains(&place), "{place} not in\n{rendered}");
+}
+
+/// The window of a long line, snapshotted: cut at both ends with `…`, the
+/// caret under the place, multi-byte text cut between characters.
+#[test]
+fn a_long_line_is_windowed_around_the_place() {
+    let input = one_line_spec(12);
+    let error = generator::generate(&Config::new("minified"), std::slice::from_ref(&input)).err().unwrap_or_else(|| panic!("a dangling $ref was accepted"));
+    insta::assert_snapshot!(error.render(std::slice::from_ref(&input)));
+}
