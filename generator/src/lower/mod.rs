@@ -103,7 +103,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             client_header_values,
             constant_query: lowered.constant_query,
         });
-        notes.extend(lowered.warning);
+        notes.extend(lowered.warnings);
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
     name_module_items(&mut operations, merged, &mut notes);

@@ -23,8 +23,9 @@ pub struct Lowered {
     pub errors: Vec<ErrorResponse>,
     /// What the path key's query string fixes ([`super::query_string`]).
     pub constant_query: Vec<ConstantQuery>,
-    /// How the path key was read, when it carries a query string.
-    pub warning: Option<Warning>,
+    /// How a defect of the spec was read: a query string in the path key,
+    /// path variables and path parameters that do not meet.
+    pub warnings: Vec<Warning>,
 }
 
 pub struct OperationInput<'o> {
@@ -114,10 +115,13 @@ pub fn lower_operation(
     }
 
     let template = crate::model::path_template(path);
+    let mut warnings = Vec::new();
+    reconcile_path_parameters(template, &mut params, &mut names, &mut warnings, &|| at(""));
     order_arguments(template, &mut params);
     let path_segments = path_segments(template, &params, &at)?;
     let declared: Vec<&str> = params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| p.wire_name.as_str()).collect();
     let (constant_query, warning) = super::query_string::constant_query(path, &declared, &|| at(""))?;
+    warnings.extend(warning);
 
     let body = match &operation.request_body {
         None => None,
@@ -198,7 +202,79 @@ pub fn lower_operation(
     success.sort_by_key(|s| s.status);
     errors.sort_by(|a, b| a.status.cmp(&b.status));
 
-    Ok(Lowered { params, path_segments, body, success, errors, constant_query, warning })
+    Ok(Lowered { params, path_segments, body, success, errors, constant_query, warnings })
+}
+
+/// Path variables and declared path parameters that do not meet, read the
+/// one way they can be: a parameter spelled like a variable but for case is
+/// that variable's; a variable no parameter declares is a required string
+/// parameter; a declared path parameter the path does not have is left out,
+/// since it has nowhere to go. A variable declared twice is left for
+/// [`path_segments`] to refuse.
+fn reconcile_path_parameters(
+    template: &str,
+    params: &mut Vec<Param>,
+    names: &mut std::collections::BTreeSet<String>,
+    warnings: &mut Vec<Warning>,
+    at: &dyn Fn() -> Location,
+) {
+    let mut variables: Vec<&str> = Vec::new();
+    let mut rest = template;
+    while let Some((_, after_open)) = rest.split_once('{') {
+        let Some((name, after_close)) = after_open.split_once('}') else { return };
+        if !variables.contains(&name) {
+            variables.push(name);
+        }
+        rest = after_close;
+    }
+    let declared = |params: &[Param], name: &str| params.iter().any(|p| p.location == ParamLocation::Path && p.wire_name == name);
+    let mut index = 0;
+    while let Some(param) = params.get(index) {
+        if param.location != ParamLocation::Path || variables.contains(&param.wire_name.as_str()) {
+            index += 1;
+            continue;
+        }
+        let wire_name = param.wire_name.clone();
+        let undeclared: Vec<&str> =
+            variables.iter().copied().filter(|v| v.eq_ignore_ascii_case(&wire_name) && !declared(params, v)).collect();
+        match (undeclared.as_slice(), params.get_mut(index)) {
+            ([variable], Some(param)) => {
+                warnings.push(Warning::at(
+                    at(),
+                    format!("path parameter {wire_name:?} is written {{{variable}}} in the path {template:?}; it is read as that variable"),
+                ));
+                param.wire_name = (*variable).to_owned();
+                index += 1;
+            }
+            _ => {
+                warnings.push(Warning::at(
+                    at(),
+                    format!("path parameter {wire_name:?} does not appear in the path {template:?}; it is left out, since it has nowhere to go"),
+                ));
+                params.remove(index);
+            }
+        }
+    }
+    for variable in variables {
+        if declared(params, variable) {
+            continue;
+        }
+        warnings.push(Warning::at(
+            at(),
+            format!("the path {template:?} uses {{{variable}}}, but the operation declares no path parameter {variable:?}; it is read as a required string parameter"),
+        ));
+        params.push(Param {
+            wire_name: variable.to_owned(),
+            name: naming::unique(naming::field_name(variable), names),
+            location: ParamLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            description: None,
+            minimum: None,
+            maximum: None,
+            style: ParamStyle::Simple,
+        });
+    }
 }
 
 /// Puts the parameters in the order the call takes them: path parameters
