@@ -72,6 +72,7 @@ fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, pro
     };
     let mut notes = notes;
     notes.extend(check::schemas(input, &mut value)?);
+    notes.extend(check::responses(input, &mut value));
     crate::ref_siblings::wrap(&mut value);
     let api = read_openapi(input, &value)?;
     notes.extend(check::operation_ids(input, &api));
@@ -752,6 +753,37 @@ mod check {
             }
             pointer.truncate(len);
         }
+    }
+
+    /// An operation without `responses` (which OpenAPI requires) documents
+    /// none: it is read with an empty list, so its call returns no body and
+    /// any status outside 2XX is an `Error::Api`, as for a documented error.
+    pub fn responses(input: &SpecInput, document: &mut Value) -> Vec<Warning> {
+        const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+        let mut warnings = Vec::new();
+        let Some(Value::Object(paths)) = document.get_mut("paths") else { return warnings };
+        for (path, item) in paths.iter_mut() {
+            let Value::Object(item) = item else { continue };
+            if item.contains_key("$ref") {
+                continue;
+            }
+            for method in METHODS {
+                let Some(Value::Object(operation)) = item.get_mut(method) else { continue };
+                if operation.contains_key("responses") || operation.contains_key("$ref") {
+                    continue;
+                }
+                operation.insert("responses".to_owned(), Value::Object(serde_json::Map::new()));
+                let pointer = format!("/paths/{}/{method}", escape_pointer_token(path));
+                warnings.push(Warning::at(
+                    locate::locate(input, &pointer),
+                    format!(
+                        "{} {path} has no `responses`; it is read as documenting none: the call returns no body, and a status outside 2XX is an error",
+                        method.to_ascii_uppercase()
+                    ),
+                ));
+            }
+        }
+        warnings
     }
 
     /// An operationId should name one operation, but real specs reuse one
