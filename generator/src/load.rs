@@ -73,10 +73,62 @@ fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, pro
     let mut notes = notes;
     notes.extend(check::schemas(input, &mut value)?);
     notes.extend(check::responses(input, &mut value));
+    notes.extend(check::parameter_schemas(input, &mut value));
+    notes.extend(check::info_version(input, &mut value));
     crate::ref_siblings::wrap(&mut value);
-    let api = read_openapi(input, &value)?;
+    let api = match (read_openapi(input, &value), edition) {
+        (Ok(api), _) => api,
+        (Err(error), Edition::V30) => read_as_openapi31(input, value, error, &mut notes)?,
+        (Err(error), Edition::V31) => return Err(error),
+    };
     notes.extend(check::operation_ids(input, &api));
     Ok(Document { name: input.name.clone(), version: input.version.clone(), api, notes, provenance })
+}
+
+/// A document that says OpenAPI 3.0 but does not read as 3.0, read as 3.1
+/// when that works: real specs declare 3.0 and use 3.1's schema keywords
+/// (`type: [string, "null"]`, a numeric `exclusiveMinimum`). The warning is
+/// where reading it as 3.0 failed; when 3.1 fails too, that first error
+/// stands.
+fn read_as_openapi31(input: &SpecInput, mut value: serde_json::Value, error: Error, notes: &mut Vec<crate::error::Warning>) -> Result<OpenAPI> {
+    let Error::Schema { location, message } = &error else { return Err(error) };
+    if !uses_openapi31_schema_keywords(&value) {
+        return Err(error);
+    }
+    let said = value.get("openapi").map(scalar_text).unwrap_or_default();
+    let rewrites = openapi31::downgrade(&mut value);
+    let Ok(api) = read_openapi(input, &value) else { return Err(error) };
+    notes.push(crate::error::Warning::at(
+        location.clone(),
+        format!("the document says OpenAPI {said} but is not valid 3.0 here ({message}); it is valid OpenAPI 3.1, and is read as that"),
+    ));
+    let locator = crate::locate::Locator::default();
+    notes.extend(rewrites.into_iter().map(|note| crate::error::Warning::at(locator.locate(input, &note.pointer), note.what)));
+    Ok(api)
+}
+
+/// Whether some object of the document has a schema keyword only OpenAPI
+/// 3.1 writes that way: a list of types, `type: "null"`, or a numeric
+/// `exclusiveMinimum` or `exclusiveMaximum`. Walked with a stack of its own:
+/// the reader bounds the depth, but no recursion is needed.
+fn uses_openapi31_schema_keywords(document: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    let mut stack = vec![document];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                let typed_31 = matches!(object.get("type"), Some(Value::Array(_))) || object.get("type").and_then(Value::as_str) == Some("null");
+                let bound_31 = ["exclusiveMinimum", "exclusiveMaximum"].iter().any(|key| object.get(*key).is_some_and(Value::is_number));
+                if typed_31 || bound_31 {
+                    return true;
+                }
+                stack.extend(object.values());
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    false
 }
 
 fn is_json(input: &SpecInput) -> bool {
@@ -596,6 +648,11 @@ mod check {
             Value::Object(_) => "object",
             Value::Null => "null",
         };
+        // A list of types is OpenAPI 3.1's; a 3.0 document that has one is
+        // read as 3.1 (`read_as_openapi31`), which checks its enums itself.
+        if schema.get("type").is_some_and(|ty| !ty.is_string()) {
+            return None;
+        }
         let declared = schema.get("type").and_then(Value::as_str);
         let fits = |declared: &str, value: &Value| match (declared, kind(value)) {
             (_, "null") => true,
@@ -784,6 +841,66 @@ mod check {
             }
         }
         warnings
+    }
+
+    /// A parameter with neither `schema` nor `content` (OpenAPI requires
+    /// one) says nothing of its value, which travels as text in a path,
+    /// query, header or cookie: it is read as a string.
+    pub fn parameter_schemas(input: &SpecInput, document: &mut Value) -> Vec<Warning> {
+        let mut found = Vec::new();
+        let visit = |list: Option<&mut Value>, pointer: String, found: &mut Vec<String>| {
+            let Some(Value::Array(parameters)) = list else { return };
+            for (index, parameter) in parameters.iter_mut().enumerate() {
+                let Value::Object(parameter) = parameter else { continue };
+                if ["$ref", "schema", "content"].iter().any(|key| parameter.contains_key(*key)) || !parameter.contains_key("in") {
+                    continue;
+                }
+                parameter.insert("schema".to_owned(), serde_json::json!({"type": "string"}));
+                found.push(format!("{pointer}/parameters/{index}"));
+            }
+        };
+        if let Some(Value::Object(paths)) = document.get_mut("paths") {
+            for (path, item) in paths.iter_mut() {
+                let Value::Object(item) = item else { continue };
+                let pointer = format!("/paths/{}", escape_pointer_token(path));
+                for (key, value) in item.iter_mut() {
+                    match key.as_str() {
+                        "parameters" => visit(Some(value), pointer.clone(), &mut found),
+                        "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
+                            visit(value.get_mut("parameters"), format!("{pointer}/{key}"), &mut found);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if let Some(Value::Object(parameters)) = document.pointer_mut("/components/parameters") {
+            for (name, parameter) in parameters.iter_mut() {
+                let Value::Object(object) = parameter else { continue };
+                if ["$ref", "schema", "content"].iter().any(|key| object.contains_key(*key)) || !object.contains_key("in") {
+                    continue;
+                }
+                object.insert("schema".to_owned(), serde_json::json!({"type": "string"}));
+                found.push(format!("/components/parameters/{}", escape_pointer_token(name)));
+            }
+        }
+        found
+            .into_iter()
+            .map(|pointer| {
+                Warning::at(locate::locate(input, &pointer), "the parameter has neither `schema` nor `content`; it is read as a string".to_owned())
+            })
+            .collect()
+    }
+
+    /// An `info` without `version` (which OpenAPI requires): the client does
+    /// not use it, so it is read as empty.
+    pub fn info_version(input: &SpecInput, document: &mut Value) -> Vec<Warning> {
+        let Some(Value::Object(info)) = document.get_mut("info") else { return Vec::new() };
+        if info.contains_key("version") {
+            return Vec::new();
+        }
+        info.insert("version".to_owned(), Value::String(String::new()));
+        vec![Warning::at(locate::locate(input, "/info"), "`info` has no `version`; the client does not use it, so it is read as empty".to_owned())]
     }
 
     /// An operationId should name one operation, but real specs reuse one
