@@ -60,7 +60,7 @@ pub(crate) fn parse_any(input: &SpecInput) -> Result<serde_json::Value> {
 }
 
 fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, provenance: crate::bundle::Provenance) -> Result<Document> {
-    let notes = match edition {
+    let mut notes = match edition {
         Edition::V30 => Vec::new(),
         Edition::V31 => {
             let locator = crate::locate::Locator::default();
@@ -70,7 +70,6 @@ fn loaded(input: &SpecInput, mut value: serde_json::Value, edition: Edition, pro
                 .collect()
         }
     };
-    let mut notes = notes;
     notes.extend(check::schemas(input, &mut value)?);
     notes.extend(check::responses(input, &mut value));
     notes.extend(check::parameter_schemas(input, &mut value));
@@ -528,7 +527,9 @@ mod json {
 }
 
 /// Checks of the document that its reading into `openapiv3` types does not
-/// make, because a wrong value there would be dropped rather than rejected.
+/// make, because a wrong value there would be dropped rather than rejected;
+/// and the defects real specs have that have one sensible reading, which
+/// are changed into what they mean, each with a located warning.
 mod check {
     use std::collections::BTreeMap;
 
