@@ -433,6 +433,13 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         let (wire, value) = (&h.wire_name, &h.value);
         quote!(http.default_header(#wire, #value);)
     });
+    let security = op.security.as_ref().map(|alternatives| {
+        let alternatives = alternatives.iter().map(|keys| {
+            let schemes = keys.iter().filter_map(|key| ctx.api.security_schemes.iter().find(|s| s.key == *key)).map(|s| ident(&s.constant));
+            quote!(&[#(super::client::#schemes),*])
+        });
+        quote!(http.security(&[#(#alternatives),*]);)
+    });
     quote! {
         pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
             #(#checks)*
@@ -441,6 +448,7 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
             #(#params)*
             #(#fixed_headers)*
+            #security
             #body
             let raw = core.send(http).await?;
             #decode
