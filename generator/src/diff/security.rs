@@ -59,7 +59,7 @@ pub(super) fn compare_schemes(old: &Api, new: &Api, out: &mut Changes) {
                 &item,
                 Kind::Added,
                 format!("security scheme `{}` takes a token provider", after.key),
-                format!("new methods {}; nothing existing changes", listed(&setters(after)[setters(before).len()..])),
+                format!("new methods {}; nothing existing changes", listed(setters(after).get(setters(before).len()..).unwrap_or_default())),
             );
         }
         if before.kind != after.kind && basic(before) == basic(after) {
