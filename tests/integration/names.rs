@@ -174,9 +174,10 @@ paths:
         ]
     );
     assert!(namespace_problems(&model).is_empty(), "{:?}", namespace_problems(&model));
+    // Warnings are in the order of their places in the spec.
     let renamed: Vec<&str> = model.warnings.iter().map(|w| w.message.as_str()).filter(|m| m.contains("is set with")).collect();
     assert_eq!(renamed, [
-        "the credential of security scheme `basic` is set with `basic_auth2`: `basic_auth` is another method of the client builder",
         "the credential of security scheme `retry_policy` is set with `api_key2`: `api_key` is another method of the client builder",
+        "the credential of security scheme `basic` is set with `basic_auth2`: `basic_auth` is another method of the client builder",
     ]);
 }
