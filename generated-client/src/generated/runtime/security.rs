@@ -110,17 +110,12 @@ impl Secret {
     /// Checks a static credential once, when the client is built, so that a
     /// call never fails for it.
     pub(crate) fn check(&self, scheme: &SecurityScheme) -> Result<(), Error> {
-        match self {
-            Secret::Provider(_) => Ok(()),
-            Secret::Basic { .. } | Secret::Token(_) => {
-                let mut applied = Applied::default();
-                let value = match self {
-                    Secret::Token(token) => token.clone(),
-                    _ => String::new(),
-                };
-                applied.add(scheme, self, value)
-            }
-        }
+        let token = match self {
+            Secret::Provider(_) => return Ok(()),
+            Secret::Token(token) => token.clone(),
+            Secret::Basic { .. } => String::new(),
+        };
+        Applied::default().add(scheme, self, token)
     }
 }
 
