@@ -9,7 +9,8 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tracing::Instrument;
 
 use super::error::ApiError;
-use super::{Bytes, Credentials, Error, RawResponse, Request, RetryPolicy};
+use super::security::{self, Applied, SchemeCredentials, Secret};
+use super::{Bytes, Credentials, Error, RawResponse, Request, RetryPolicy, SecurityScheme, TokenProvider};
 
 /// Time limits of a call. `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,8 @@ impl Default for Timeouts {
 pub struct CoreBuilder {
     base_url: String,
     credentials: Option<(&'static str, Credentials)>,
+    /// The credentials of the API's security schemes, by scheme.
+    schemes: SchemeCredentials,
     headers: Vec<(&'static str, String)>,
     /// Headers sent when neither the caller nor the operation sets them.
     defaults: Vec<(&'static str, String)>,
@@ -51,9 +54,12 @@ pub struct CoreBuilder {
 
 impl fmt::Debug for CoreBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("base_url", &redact_userinfo(&self.base_url))
-            .field("credentials", &self.credentials.as_ref().map(|(_, c)| c))
+        let mut builder = f.debug_struct("ClientBuilder");
+        builder.field("base_url", &redact_userinfo(&self.base_url)).field("credentials", &self.credentials.as_ref().map(|(_, c)| c));
+        if !self.schemes.is_empty() {
+            builder.field("security", &self.schemes);
+        }
+        builder
             .field("headers", &self.headers)
             .field("default_headers", &self.defaults)
             .field("user_agent", &self.user_agent)
@@ -129,6 +135,7 @@ impl CoreBuilder {
         CoreBuilder {
             base_url: base_url.to_owned(),
             credentials: None,
+            schemes: SchemeCredentials::default(),
             headers: Vec::new(),
             defaults: Vec::new(),
             retry: RetryPolicy::default(),
@@ -147,6 +154,44 @@ impl CoreBuilder {
     /// Sends `credentials` in the header `name` of every request.
     pub fn credentials(&mut self, name: &'static str, credentials: Credentials) {
         self.credentials = Some((name, credentials));
+    }
+
+    /// HTTP Basic credentials of a security scheme.
+    pub fn scheme_basic(&mut self, scheme: SecurityScheme, user: String, password: String) {
+        self.schemes.set(scheme, Secret::Basic { user, password });
+    }
+
+    /// The token or API key of a security scheme.
+    pub fn scheme_token(&mut self, scheme: SecurityScheme, token: String) {
+        self.schemes.set(scheme, Secret::Token(token));
+    }
+
+    /// A provider asked for the token of a security scheme before every attempt.
+    pub fn scheme_token_provider(&mut self, scheme: SecurityScheme, provider: Arc<dyn TokenProvider>) {
+        self.schemes.set(scheme, Secret::Provider(provider));
+    }
+
+    /// HTTP Basic credentials of a security scheme from two environment variables.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] naming the variable that is unset or empty
+    /// (never its value).
+    pub fn scheme_basic_from_env(&mut self, scheme: SecurityScheme, user: &str, password: &str) -> Result<(), Error> {
+        let (user, password) = (Secret::env(user)?, Secret::env(password)?);
+        self.scheme_basic(scheme, user, password);
+        Ok(())
+    }
+
+    /// The token or API key of a security scheme from an environment variable.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRequest`] naming the variable when it is unset or
+    /// empty (never its value).
+    pub fn scheme_token_from_env(&mut self, scheme: SecurityScheme, variable: &str) -> Result<(), Error> {
+        self.scheme_token(scheme, Secret::env(variable)?);
+        Ok(())
     }
 
     /// Sends the header `name` on every request, replacing an earlier value:
@@ -216,6 +261,7 @@ impl CoreBuilder {
                 "the base URL holds a user name or password; set credentials on the builder instead".to_owned(),
             ));
         }
+        self.schemes.check()?;
         let mut headers = Vec::with_capacity(self.headers.len() + 3);
         headers.push((http::header::ACCEPT, http::HeaderValue::from_static("application/json")));
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
@@ -254,6 +300,7 @@ impl CoreBuilder {
                 base_path,
                 headers,
                 defaults,
+                schemes: self.schemes,
                 retry: self.retry,
                 timeouts: self.timeouts,
                 redirects: self.redirects,
@@ -303,6 +350,7 @@ struct CoreInner {
     headers: Vec<(http::HeaderName, http::HeaderValue)>,
     /// Sent when neither the caller nor the operation sets the header.
     defaults: Vec<(http::HeaderName, http::HeaderValue)>,
+    schemes: SchemeCredentials,
     retry: RetryPolicy,
     timeouts: Timeouts,
     redirects: RedirectPolicy,
@@ -317,8 +365,12 @@ impl fmt::Debug for Core {
             .iter()
             .map(|(n, v)| (n.as_str(), if v.is_sensitive() { "<redacted>" } else { v.to_str().unwrap_or("<binary>") }))
             .collect();
-        f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
+        let mut client = f.debug_struct("Client");
+        client.field("base_url", &self.inner.base_url);
+        if !self.inner.schemes.is_empty() {
+            client.field("security", &self.inner.schemes);
+        }
+        client
             .field("headers", &headers)
             .field("default_headers", &self.inner.defaults.iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("<binary>"))).collect::<Vec<_>>())
             .field("retry", &self.inner.retry)
@@ -357,6 +409,16 @@ impl Core {
     /// last error is returned at once.
     async fn send_with_retries(&self, request: &Request, span: &tracing::Span) -> Result<RawResponse, Error> {
         check_path(request.template, &request.path)?;
+        let chosen = self.inner.schemes.choose(request.security, &request.method, request.template)?;
+        // The names of query parameters that carry a secret: their values are
+        // replaced in every URL an error shows.
+        let secret_query: Vec<&str> = chosen
+            .iter()
+            .filter_map(|(scheme, _)| match scheme.placement {
+                super::Placement::Query(name) => Some(name),
+                _ => None,
+            })
+            .collect();
         let started = Instant::now();
         let total = request.options.total_timeout.or(self.inner.timeouts.total);
         // A total too long for the clock to represent is no limit at all.
@@ -375,8 +437,14 @@ impl Core {
                 (Some(_), Some(at)) => Some(at.saturating_duration_since(Instant::now())),
                 _ => None,
             };
-            let error = match self.attempt(request, &url, attempt_limit, left.zip(total)).await {
+            // Asked before each attempt: a provider's token may have been refreshed.
+            let credentials = security::apply(&chosen).await?;
+            let error = match self.attempt(request, &url, &credentials, attempt_limit, left.zip(total)).await {
                 Ok(response) => return Ok(response),
+                Err(Error::Transport(error)) => match error.url().map(|url| security::redact_query(url, &secret_query)) {
+                    Some(shown) => Error::Transport(error.with_url(shown)),
+                    None => Error::Transport(error),
+                },
                 Err(error) => error,
             };
             let (retry, asked) = policy.decide(&request.method, &error);
@@ -421,8 +489,19 @@ impl Core {
 
     /// One attempt; `total` is the time left of the call and the call's
     /// limit.
-    async fn attempt(&self, request: &Request, url: &reqwest::Url, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
-        let mut http = reqwest::Request::new(request.method.clone(), url.clone());
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        credentials: &Applied,
+        limit: Option<Duration>,
+        total: Option<(Duration, Duration)>,
+    ) -> Result<RawResponse, Error> {
+        let mut url = url.clone();
+        if !credentials.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(credentials.query.iter().map(|(name, value)| (*name, value.as_str())));
+        }
+        let mut http = reqwest::Request::new(request.method.clone(), url);
         let headers = http.headers_mut();
         headers.reserve(self.inner.headers.len() + request.headers.len() + self.inner.defaults.len() + 1);
         for (name, value) in &self.inner.headers {
@@ -442,6 +521,17 @@ impl Core {
             if !headers.contains_key(name) {
                 headers.append(name.clone(), value.clone());
             }
+        }
+        for (name, value) in &credentials.headers {
+            headers.insert(name.clone(), value.clone());
+        }
+        if !credentials.cookies.is_empty() {
+            // One `Cookie` header: the operation's cookies, then the credentials'.
+            let mut cookies: Vec<String> = headers.get_all(http::header::COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_owned).collect();
+            cookies.extend(credentials.cookies.iter().cloned());
+            let mut value = header_value("Cookie", &cookies.join("; "))?;
+            value.set_sensitive(true);
+            headers.insert(http::header::COOKIE, value);
         }
         if let Some((content_type, body)) = &request.body {
             headers.insert(http::header::CONTENT_TYPE, header_value("Content-Type", content_type)?);

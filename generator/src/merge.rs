@@ -106,7 +106,12 @@ pub fn merge<'a>(config: &Config, inputs: &'a [SpecInput], documents: Vec<Docume
                 });
             };
             let target = paths.entry(path.clone()).or_default();
-            for (method, operation) in operations_with_path_parameters(item, api.components.as_ref()) {
+            for (method, mut operation) in operations_with_path_parameters(item, api.components.as_ref()) {
+                // The document's `security` is the default of its own
+                // operations only: files merged together may differ in it.
+                if operation.security.is_none() {
+                    operation.security.clone_from(&api.security);
+                }
                 let key = (path.clone(), method.to_owned());
                 let entry = format!("{} {path}", method.to_uppercase());
                 policy.seen(Subject::Operation(&entry), file);

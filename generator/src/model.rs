@@ -24,6 +24,11 @@ pub struct Api {
     pub auth: Option<Auth>,
     /// Header parameters that every operation takes: set once on the client.
     pub client_headers: Vec<ClientHeader>,
+    /// The spec's `components/securitySchemes`, sorted by key: credentials
+    /// set once on the client, sent by the operations whose requirement
+    /// names them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub security_schemes: Vec<SecurityScheme>,
     /// Sorted by Rust name.
     pub operations: Vec<Operation>,
     /// Sorted by Rust name.
@@ -57,6 +62,63 @@ pub struct Server {
 pub struct Auth {
     /// The header's name, in the spelling most operations use (`Authorization`).
     pub header: String,
+}
+
+/// A security scheme of the spec: one credential the client holds.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's key in `components/securitySchemes`, which requirements name.
+    pub key: String,
+    /// snake_case name of the builder method that sets the credential.
+    pub setter: String,
+    /// snake_case name of the builder method that reads it from the environment.
+    pub env_setter: String,
+    /// snake_case name of the builder method that sets a token provider;
+    /// `Some` for OAuth 2 and OpenID Connect schemes.
+    pub provider_setter: Option<String>,
+    /// The environment variables `env_setter` reads: one, or two for HTTP
+    /// Basic (user name, password).
+    pub env_variables: Vec<String>,
+    /// SCREAMING_CASE name of the crate-private constant describing it,
+    /// which operations refer to.
+    pub constant: String,
+    /// How the credential is sent.
+    pub kind: SecurityKind,
+    /// The spec's description; `None` when it has none.
+    pub description: Option<String>,
+}
+
+/// How a security scheme's credential is sent.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub enum SecurityKind {
+    /// HTTP Basic: `Authorization: Basic base64(user:password)`.
+    Basic,
+    /// A token in the `Authorization` header after the scheme's name
+    /// (`Bearer` for HTTP bearer, OAuth 2 and OpenID Connect).
+    Token {
+        /// The HTTP authorization scheme written before the token.
+        scheme: String,
+        /// Where the token comes from in the spec's terms.
+        source: TokenSource,
+    },
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where it is sent.
+        location: ParamLocation,
+        /// The header, parameter or cookie name.
+        wire_name: String,
+    },
+}
+
+/// What kind of scheme a token belongs to.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub enum TokenSource {
+    /// `type: http` with a scheme other than basic.
+    Http,
+    /// `type: oauth2`: a static token or one from a provider.
+    OAuth2,
+    /// `type: openIdConnect`: a static token or one from a provider.
+    OpenIdConnect,
 }
 
 /// A header parameter the client sets once and sends on every call,
@@ -132,6 +194,12 @@ pub struct Operation {
     /// (`/batches?beta=true` sends `beta=true`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub constant_query: Vec<ConstantQuery>,
+    /// Which credentials the operation sends: alternatives, each a list of
+    /// scheme keys sent together; an empty alternative makes credentials
+    /// optional. `None` when the operation names no requirement or says
+    /// `security: []`: it sends none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security: Option<Vec<Vec<String>>>,
 }
 
 /// A query parameter an operation always sends with one value.

@@ -240,13 +240,10 @@ pub mod reserved {
     pub const API_TRAIT: &str = "Api";
     /// `Client`'s own methods, beside one per operation.
     pub const CLIENT_METHODS: &[&str] = &["builder", "base_url"];
-    /// `ClientBuilder`'s own methods, beside one per client header.
+    /// `ClientBuilder`'s own methods, beside one per client header and
+    /// the setters of the credentials.
     pub const CLIENT_BUILDER_METHODS: &[&str] = &[
         "base_url",
-        "basic_auth",
-        "bearer_auth",
-        "credentials",
-        "basic_auth_from_env",
         "retry_policy",
         "timeouts",
         "http_client",
@@ -255,6 +252,10 @@ pub mod reserved {
         "user_agent",
         "build",
     ];
+    /// `ClientBuilder`'s credential methods when the spec sends credentials
+    /// in an `Authorization` header parameter: no security scheme setter
+    /// takes these names then.
+    pub const HEADER_AUTH_METHODS: &[&str] = &["basic_auth", "bearer_auth", "credentials", "basic_auth_from_env"];
     /// The variant of `Environment` that takes any URL.
     pub const ENVIRONMENT_VARIANTS: &[&str] = &["Custom"];
     /// The methods of the generic call builder (`runtime::Call`), beside

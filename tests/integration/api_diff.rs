@@ -469,3 +469,48 @@ fn the_checked_in_changelog_starts_with_its_intro() {
     let changelog = std::fs::read_to_string(root().join(xtask::regen::CHANGELOG)).unwrap_or_else(|e| panic!("{e}"));
     assert!(changelog.starts_with(xtask::diff::CHANGELOG_INTRO), "{changelog}");
 }
+
+const SECURED: &str = "\
+openapi: 3.0.0
+info: {title: secured, version: '1'}
+security: [{token: []}]
+components:
+  securitySchemes:
+    token: {type: http, scheme: bearer}
+paths:
+  /notes:
+    get:
+      responses:
+        '204': {description: Done}
+";
+
+/// A new scheme is new setters; a scheme gone takes its setters with it; an
+/// operation that accepts other credentials still compiles.
+#[test]
+fn security_schemes_and_requirements_are_reported() {
+    let before = model_of(SECURED);
+    let added = SECURED.replace(
+        "    token: {type: http, scheme: bearer}\n",
+        "    token: {type: http, scheme: bearer}\n    key: {type: apiKey, in: query, name: api_key}\n",
+    );
+    let after = model_of(&added.replace("security: [{token: []}]", "security: [{token: []}, {key: []}]"));
+    let report = diff(&before, &after);
+    let changes: Vec<(Impact, &str, &str)> = report.changes.iter().map(|c| (c.impact, c.item.as_str(), c.change.as_str())).collect();
+    assert_eq!(
+        changes,
+        [
+            (Impact::Compatible, "Client::list_notes", "credentials: `bearer_auth` or `api_key` (was `bearer_auth`)"),
+            (Impact::Compatible, "ClientBuilder::api_key", "security scheme `key` added"),
+        ]
+    );
+    assert_eq!(report.changes[1].effect, "new methods `api_key`, `api_key_from_env` of the client builder; nothing existing changes");
+    let back = diff(&after, &before);
+    let removed = back.changes.iter().find(|c| c.item == "ClientBuilder::api_key").unwrap_or_else(|| panic!("{back:#?}"));
+    assert_eq!((removed.impact, removed.effect.as_str()), (Impact::Breaking, "calls of `api_key`, `api_key_from_env` no longer compile"));
+
+    let public = diff(&before, &model_of(&SECURED.replace("      responses:\n", "      security: []\n      responses:\n")));
+    assert_eq!(only_change(&public).change, "credentials: none (was `bearer_auth`)");
+    let basic = diff(&before, &model_of(&SECURED.replace("scheme: bearer", "scheme: basic")));
+    let changed = basic.changes.iter().map(|c| (c.impact, c.item.as_str())).collect::<Vec<_>>();
+    assert!(changed.contains(&(Impact::Breaking, "ClientBuilder::basic_auth")), "{basic:#?}");
+}

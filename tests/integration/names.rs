@@ -120,7 +120,8 @@ fn the_reserved_names_match_what_the_runtime_and_client_declare() {
     }
     // `sequence_version` is the invoice API's client header.
     for method in public_fns(builder_impl).into_iter().filter(|m| m != "sequence_version") {
-        assert!(reserved::CLIENT_BUILDER_METHODS.contains(&method.as_str()), "ClientBuilder::{method} is missing from reserved::CLIENT_BUILDER_METHODS");
+        let listed = reserved::CLIENT_BUILDER_METHODS.contains(&method.as_str()) || reserved::HEADER_AUTH_METHODS.contains(&method.as_str());
+        assert!(listed, "ClientBuilder::{method} is missing from reserved::CLIENT_BUILDER_METHODS and HEADER_AUTH_METHODS");
     }
 }
 
@@ -132,4 +133,51 @@ fn public_fns(source: &str) -> Vec<String> {
         .filter_map(|rest| rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next())
         .map(str::to_owned)
         .collect()
+}
+
+/// A scheme's setter is its sort's plain name when it is the only one of its
+/// sort, else its key's (without a trailing `auth`); each keeps clear of the
+/// builder's own methods, and of the `Authorization` parameter style's when
+/// the spec has that too. Environment variables follow the setters.
+#[test]
+fn security_scheme_setters_are_named_by_sort_or_key_and_never_collide() {
+    let spec = "\
+openapi: 3.0.0
+info: {title: schemes, version: '1'}
+components:
+  securitySchemes:
+    ApiKeyAuth: {type: http, scheme: bearer}
+    AdminApiKeyAuth: {type: http, scheme: bearer}
+    retry_policy: {type: apiKey, in: header, name: X-Retry}
+    basic: {type: http, scheme: basic}
+paths:
+  /models:
+    get:
+      parameters: [{name: Authorization, in: header, schema: {type: string}}]
+      responses: {'204': {description: Done}}
+";
+    let input = SpecInput { name: "schemes.yaml".to_owned(), version: None, text: spec.to_owned() };
+    let model = generator::model(&Config::new("openai"), &[input]).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<(&str, &str, Vec<&str>)> = model
+        .security_schemes
+        .iter()
+        .map(|s| (s.key.as_str(), s.setter.as_str(), s.env_variables.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("AdminApiKeyAuth", "admin_api_key", vec!["OPENAI_ADMIN_API_KEY"]),
+            ("ApiKeyAuth", "api_key", vec!["OPENAI_API_KEY"]),
+            // `basic_auth` is the `Authorization` parameter's setter here.
+            ("basic", "basic_auth2", vec!["OPENAI_BASIC_AUTH2_USERNAME", "OPENAI_BASIC_AUTH2_PASSWORD"]),
+            ("retry_policy", "api_key2", vec!["OPENAI_API_KEY2"]),
+        ]
+    );
+    assert!(namespace_problems(&model).is_empty(), "{:?}", namespace_problems(&model));
+    // Warnings are in the order of their places in the spec.
+    let renamed: Vec<&str> = model.warnings.iter().map(|w| w.message.as_str()).filter(|m| m.contains("is set with")).collect();
+    assert_eq!(renamed, [
+        "the credential of security scheme `retry_policy` is set with `api_key2`: `api_key` is another method of the client builder",
+        "the credential of security scheme `basic` is set with `basic_auth2`: `basic_auth` is another method of the client builder",
+    ]);
 }

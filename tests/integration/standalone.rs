@@ -98,6 +98,7 @@ fn fixture_crates_pass_their_own_tests() {
                 contents.push_str("\n[dev-dependencies]\n");
                 contents.push_str("tokio = { version = \"1\", default-features = false, features = [\"macros\", \"rt\"] }\n");
                 contents.push_str("wiremock = \"0.6\"\n");
+                contents.push_str("tracing-subscriber = { version = \"0.3\", default-features = false, features = [\"registry\", \"std\"] }\n");
             }
             let target = crate_dir.join(file);
             if let Some(parent) = target.parent() {

@@ -29,6 +29,7 @@
 
 mod client;
 mod operations;
+mod security;
 mod types;
 
 use std::collections::BTreeMap;
@@ -123,6 +124,7 @@ pub fn diff(old: &Api, new: &Api) -> Report {
     operations::compare(old, new, &mut out);
     types::compare(old, new, &mut out);
     client::compare(old, new, &mut out);
+    security::compare_schemes(old, new, &mut out);
     let mut changes = out.0;
     changes.sort();
     changes.dedup();

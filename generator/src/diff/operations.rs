@@ -15,6 +15,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
             format!("`Client::{}`, `Api::{}` and `{}` are now `{}`, `Api::{}` and `{}`", before.name, before.name, before.builder, after.name, after.name, after.builder),
         );
         operation(before, after, out);
+        super::security::operation(&format!("Client::{}", after.name), old, new, before, after, out);
     }
     for removed in matched.removed {
         out.breaking(
@@ -37,6 +38,7 @@ pub(super) fn compare(old: &Api, new: &Api, out: &mut Changes) {
     }
     for (before, after) in matched.both {
         operation(before, after, out);
+        super::security::operation(&format!("Client::{}", after.name), old, new, before, after, out);
     }
 }
 

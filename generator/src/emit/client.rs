@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{Context, doc_lines, ident};
+use crate::model::{ParamLocation, SecurityKind, SecurityScheme, TokenSource};
 
 pub fn emit(ctx: Context<'_>) -> TokenStream {
     let api = ctx.api;
@@ -89,10 +90,15 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
         }
     });
 
+    let scheme_constants = api.security_schemes.iter().map(scheme_constant);
+    let scheme_setters = api.security_schemes.iter().map(|scheme| scheme_setters(ctx, scheme));
+
     quote! {
         #![doc = " The client, its configuration, and the environments it can talk to."]
 
         #(#constants)*
+
+        #(#scheme_constants)*
 
         /// Where the API is served: the spec's servers, or any base URL.
         #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
@@ -150,6 +156,8 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
 
             #auth_setters
 
+            #(#scheme_setters)*
+
             #(#header_setters)*
 
             /// How failed calls are retried (default: [`RetryPolicy::default`](super::RetryPolicy::default),
@@ -205,6 +213,121 @@ pub fn emit(ctx: Context<'_>) -> TokenStream {
             /// the HTTP client cannot be initialised.
             pub fn build(self) -> ::std::result::Result<Client, super::runtime::Error> {
                 ::std::result::Result::Ok(Client { core: self.core.build()? })
+            }
+        }
+    }
+}
+
+/// The runtime's description of a scheme, which the setters and the
+/// operations whose requirement names it refer to.
+fn scheme_constant(scheme: &SecurityScheme) -> TokenStream {
+    let constant = ident(&scheme.constant);
+    let (key, setter) = (&scheme.key, &scheme.setter);
+    let placement = match &scheme.kind {
+        SecurityKind::Basic => quote!(Basic),
+        SecurityKind::Token { scheme, .. } => quote!(Authorization(#scheme)),
+        SecurityKind::ApiKey { location: ParamLocation::Query, wire_name } => quote!(Query(#wire_name)),
+        SecurityKind::ApiKey { location: ParamLocation::Cookie, wire_name } => quote!(Cookie(#wire_name)),
+        SecurityKind::ApiKey { wire_name, .. } => quote!(Header(#wire_name)),
+    };
+    let doc = doc_lines(&format!("The security scheme `{key}`."));
+    quote! {
+        #doc
+        pub(crate) const #constant: super::runtime::SecurityScheme =
+            super::runtime::SecurityScheme { key: #key, setter: #setter, placement: super::runtime::Placement::#placement };
+    }
+}
+
+/// Where a scheme's credential goes, in the words of its setter's docs.
+fn placement_text(kind: &SecurityKind) -> String {
+    match kind {
+        SecurityKind::Basic => "as HTTP Basic credentials (`Authorization: Basic …`)".to_owned(),
+        SecurityKind::Token { scheme, .. } => format!("in the `Authorization` header (`{scheme} <token>`)"),
+        SecurityKind::ApiKey { location: ParamLocation::Query, wire_name } => format!("in the query parameter `{wire_name}`"),
+        SecurityKind::ApiKey { location: ParamLocation::Cookie, wire_name } => format!("in the cookie `{wire_name}`"),
+        SecurityKind::ApiKey { wire_name, .. } => format!("in the header `{wire_name}`"),
+    }
+}
+
+/// The builder methods of one scheme: the credential, the same from the
+/// environment, and for OAuth 2 and OpenID Connect a token provider.
+fn scheme_setters(ctx: Context<'_>, scheme: &SecurityScheme) -> TokenStream {
+    let constant = ident(&scheme.constant);
+    let setter = ident(&scheme.setter);
+    let env_setter = ident(&scheme.env_setter);
+    let used_by = ctx.api.operations.iter().filter(|op| op.security.iter().flatten().any(|alternative| alternative.contains(&scheme.key))).count();
+    let mut about = format!(
+        "Sends the credential of the security scheme `{}` {}, on each call whose requirement names it ({used_by} of {} operations).",
+        scheme.key,
+        placement_text(&scheme.kind),
+        ctx.api.operations.len()
+    );
+    if let Some(description) = &scheme.description {
+        about.push_str("\n\n");
+        about.push_str(description);
+    }
+    let doc = doc_lines(&about);
+    let errors = "\n\n# Errors\n\n[`Error::InvalidRequest`](super::Error::InvalidRequest) naming the variable that is unset or empty (never a value).";
+    match &scheme.kind {
+        SecurityKind::Basic => {
+            let (user, password) = (
+                scheme.env_variables.first().cloned().unwrap_or_default(),
+                scheme.env_variables.get(1).cloned().unwrap_or_default(),
+            );
+            let env_doc = doc_lines(&format!("[`{}`](Self::{}) with the user name and password read from the environment variables `{user}` and `{password}`.{errors}", scheme.setter, scheme.setter));
+            quote! {
+                #doc
+                pub fn #setter(mut self, user: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.core.scheme_basic(#constant, user.into(), password.into());
+                    self
+                }
+
+                #env_doc
+                pub fn #env_setter(mut self) -> ::std::result::Result<Self, super::runtime::Error> {
+                    self.core.scheme_basic_from_env(#constant, #user, #password)?;
+                    ::std::result::Result::Ok(self)
+                }
+            }
+        }
+        SecurityKind::Token { .. } | SecurityKind::ApiKey { .. } => {
+            let variable = scheme.env_variables.first().cloned().unwrap_or_default();
+            let (argument, what) = match &scheme.kind {
+                SecurityKind::ApiKey { .. } => (quote!(key), "key"),
+                _ => (quote!(token), "token"),
+            };
+            let env_doc = doc_lines(&format!("[`{}`](Self::{}) with the {what} read from the environment variable `{variable}`.{errors}", scheme.setter, scheme.setter));
+            let provider = scheme.provider_setter.as_ref().map(|name| {
+                let method = ident(name);
+                let source = match &scheme.kind {
+                    SecurityKind::Token { source: TokenSource::OpenIdConnect, .. } => "OpenID Connect",
+                    _ => "OAuth 2",
+                };
+                let doc = doc_lines(&format!(
+                    "Asks `provider` for the {source} token of the security scheme `{}` before every attempt of a call that sends it (a retry included), so that it can be refreshed; replaces a token set with [`{}`](Self::{}).\n\nAn error the provider returns ends the call before anything is sent.",
+                    scheme.key, scheme.setter, scheme.setter
+                ));
+                quote! {
+                    #doc
+                    pub fn #method(mut self, provider: impl super::runtime::TokenProvider + 'static) -> Self {
+                        self.core.scheme_token_provider(#constant, ::std::sync::Arc::new(provider));
+                        self
+                    }
+                }
+            });
+            quote! {
+                #doc
+                pub fn #setter(mut self, #argument: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.core.scheme_token(#constant, #argument.into());
+                    self
+                }
+
+                #env_doc
+                pub fn #env_setter(mut self) -> ::std::result::Result<Self, super::runtime::Error> {
+                    self.core.scheme_token_from_env(#constant, #variable)?;
+                    ::std::result::Result::Ok(self)
+                }
+
+                #provider
             }
         }
     }

@@ -87,6 +87,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("request.rs", include_str!("../../runtime/request.rs")),
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
+    ("security.rs", include_str!("../../runtime/security.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("update.rs", include_str!("../../runtime/update.rs")),
 ];

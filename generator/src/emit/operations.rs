@@ -18,7 +18,7 @@ pub fn emit<'a>(ctx: Context<'a>, module: &str) -> Vec<Part<'a>> {
     let doc = format!(" The operations of the `{module}` module.");
     let methods = operations.clone();
     let header: Part<'a> = Box::new(move || {
-        let methods = methods.into_iter().map(client_method);
+        let methods = methods.into_iter().map(|op| client_method(&ctx, op));
         quote! {
             #![doc = #doc]
             #![allow(deprecated)]
@@ -151,7 +151,7 @@ pub fn request_name(op: &Operation) -> proc_macro2::Ident {
     ident(&op.request_struct)
 }
 
-fn operation_doc(op: &Operation) -> String {
+fn operation_doc(ctx: &Context<'_>, op: &Operation) -> String {
     let mut text = String::new();
     if let Some(summary) = &op.summary {
         text.push_str(summary.trim());
@@ -169,6 +169,7 @@ fn operation_doc(op: &Operation) -> String {
         text.push_str(&format!("; always sends {} in the query string.", pairs.join(", ")));
     }
     text.push_str(&provenance_doc(op));
+    text.push_str(&credentials_doc(ctx, op));
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n[`Error::Api`](super::Error::Api) with the documented statuses:\n");
         for error in &op.errors {
@@ -176,6 +177,23 @@ fn operation_doc(op: &Operation) -> String {
         }
     }
     text.trim_start().to_owned()
+}
+
+/// The credentials the operation sends, in the client builder's setter
+/// names, as a paragraph (empty when it sends none).
+fn credentials_doc(ctx: &Context<'_>, op: &Operation) -> String {
+    let Some(alternatives) = &op.security else { return String::new() };
+    let setter = |key: &String| ctx.api.security_schemes.iter().find(|s| s.key == *key).map(|s| format!("[`{0}`](super::ClientBuilder::{0})", s.setter));
+    let described: Vec<String> =
+        alternatives.iter().filter(|a| !a.is_empty()).map(|a| a.iter().filter_map(setter).collect::<Vec<_>>().join(" and ")).collect();
+    match (alternatives.iter().any(Vec::is_empty), described.is_empty()) {
+        (_, true) => String::new(),
+        (true, false) => format!("\n\nSends the credentials of {} when the client holds them, else none.", described.join(" or ")),
+        (false, false) => format!(
+            "\n\nSends the credentials of {}; without them the call fails with [`Error::InvalidRequest`](super::Error::InvalidRequest) before anything is sent.",
+            described.join(" or ")
+        ),
+    }
 }
 
 /// Which version of the API the operation's definition is from, and the
@@ -272,8 +290,8 @@ fn arguments(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (declared, inits)
 }
 
-fn client_method(op: &Operation) -> TokenStream {
-    let doc = doc_lines(&operation_doc(op));
+fn client_method(ctx: &Context<'_>, op: &Operation) -> TokenStream {
+    let doc = doc_lines(&operation_doc(ctx, op));
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let name = ident(&op.name);
     let builder = ident(&op.builder);
@@ -441,6 +459,13 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         let (wire, value) = (&h.wire_name, &h.value);
         quote!(http.default_header(#wire, #value);)
     });
+    let security = op.security.as_ref().map(|alternatives| {
+        let alternatives = alternatives.iter().map(|keys| {
+            let schemes = keys.iter().filter_map(|key| ctx.api.security_schemes.iter().find(|s| s.key == *key)).map(|s| ident(&s.constant));
+            quote!(&[#(super::client::#schemes),*])
+        });
+        quote!(http.security(&[#(#alternatives),*]);)
+    });
     quote! {
         pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
             #(#checks)*
@@ -450,6 +475,7 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             #(#constant_query)*
             #(#params)*
             #(#fixed_headers)*
+            #security
             #body
             let raw = core.send(http).await?;
             #decode

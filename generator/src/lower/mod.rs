@@ -6,6 +6,7 @@ mod namespaces;
 mod operation;
 mod query_string;
 mod schema;
+mod security;
 pub mod shapes;
 
 pub use namespaces::namespace_problems;
@@ -57,6 +58,25 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     }
 
     let (auth, client_headers, mut header_values) = client_configuration(config, &spec_operations, &components, merged)?;
+    let env_prefix = config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name));
+    let mut security_warnings = Vec::new();
+    let security_schemes = {
+        let mut methods = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
+        let mut constants = naming::Namespace::default();
+        for header in &client_headers {
+            methods.claim(&header.method);
+            if let Some(constant) = &header.constant {
+                constants.claim(constant);
+            }
+        }
+        if auth.is_some() {
+            for method in naming::reserved::HEADER_AUTH_METHODS {
+                methods.claim(method);
+            }
+        }
+        let taken = security::Taken { methods, constants };
+        security::schemes(&components.security_schemes, taken, &env_prefix, origins, &mut security_warnings)
+    };
     let mut held: Vec<String> = client_headers.iter().map(|h| h.wire_name.to_ascii_lowercase()).collect();
     if let Some(auth) = &auth {
         held.push(auth.header.to_ascii_lowercase());
@@ -81,6 +101,12 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         };
         let lowered = lower_operation(&input, &components, &mut schemas, origins)?;
         let module = modules.get(first_tag(spec)).cloned().unwrap_or_else(|| naming::module_name(first_tag(spec)));
+        let security = security::requirement(
+            spec.operation.security.as_ref(),
+            &security_schemes,
+            || origins.operation(spec.path, spec.method_key, "/security"),
+            &mut security_warnings,
+        );
         operations.push(Operation {
             name,
             builder: builder.clone(),
@@ -102,6 +128,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             version: merged.origins.operation_version(spec.path, spec.method_key).map(str::to_owned),
             client_header_values,
             constant_query: lowered.constant_query,
+            security,
         });
         notes.extend(lowered.warnings);
     }
@@ -146,6 +173,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     warnings.append(&mut notes);
     warnings.extend(merged.notes.iter().cloned());
     warnings.append(&mut schemas.warnings);
+    warnings.append(&mut security_warnings);
     warnings.sort();
 
     let api = Api {
@@ -154,9 +182,10 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
         servers: servers(&api.servers),
         auth,
         client_headers,
+        security_schemes,
         operations,
         types: schemas.types.into_values().collect(),
-        env_prefix: config.env_prefix.clone().unwrap_or_else(|| naming::constant_name(&config.crate_name)),
+        env_prefix,
         warnings,
         notes: info,
     };
@@ -326,6 +355,9 @@ fn client_configuration(
     let mut auth = None;
     let mut headers = Vec::new();
     let mut setters = naming::Namespace::with_reserved(naming::reserved::CLIENT_BUILDER_METHODS);
+    for method in naming::reserved::HEADER_AUTH_METHODS {
+        setters.claim(method);
+    }
     let mut constants = naming::Namespace::default();
     let mut per_operation: Vec<Vec<ClientHeaderValue>> = vec![Vec::new(); operations.len()];
     for (key, (spellings, data)) in &seen {

@@ -67,8 +67,20 @@ pub fn namespace_problems(api: &Api) -> Vec<String> {
         }
     }
     scope("Environment variants".into(), reserved::ENVIRONMENT_VARIANTS, api.servers.iter().map(|s| s.variant.as_str()).collect());
-    scope("ClientBuilder methods".into(), reserved::CLIENT_BUILDER_METHODS, api.client_headers.iter().map(|h| h.method.as_str()).collect());
-    scope("client constants".into(), &[], api.client_headers.iter().filter_map(|h| h.constant.as_deref()).collect());
+    let mut builder: Vec<&str> = api.client_headers.iter().map(|h| h.method.as_str()).collect();
+    for scheme in &api.security_schemes {
+        builder.extend([scheme.setter.as_str(), scheme.env_setter.as_str()]);
+        builder.extend(scheme.provider_setter.as_deref());
+    }
+    let builder_reserved: Vec<&str> = match api.auth {
+        Some(_) => reserved::CLIENT_BUILDER_METHODS.iter().chain(reserved::HEADER_AUTH_METHODS).copied().collect(),
+        None => reserved::CLIENT_BUILDER_METHODS.to_vec(),
+    };
+    scope("ClientBuilder methods".into(), &builder_reserved, builder);
+    let constants = api.client_headers.iter().filter_map(|h| h.constant.as_deref()).chain(api.security_schemes.iter().map(|s| s.constant.as_str()));
+    scope("client constants".into(), &[], constants.collect());
+    let variables = api.security_schemes.iter().flat_map(|s| s.env_variables.iter().map(String::as_str));
+    scope("environment variables".into(), &[], variables.collect());
     problems
 }
 

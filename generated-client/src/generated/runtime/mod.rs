@@ -19,6 +19,7 @@ mod paginate;
 mod request;
 mod response;
 mod retry;
+mod security;
 mod transport;
 mod update;
 
@@ -35,5 +36,6 @@ pub use paginate::{DEFAULT_MAX_EMPTY_PAGES, paginate};
 pub use request::{Request, RequestOptions, path_segment};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
+pub use security::{Placement, SecurityScheme, TokenFuture, TokenProvider};
 pub use transport::{Core, CoreBuilder, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_USER_AGENT, RedirectPolicy, Timeouts};
 pub use update::Update;

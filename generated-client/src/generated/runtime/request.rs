@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use std::time::Duration;
 
 use super::encode::{self, Multipart, Style};
-use super::{Error, Method, RetryPolicy};
+use super::{Error, Method, RetryPolicy, SecurityScheme};
 
 /// Settings of one call that override the client's.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,13 +38,26 @@ pub struct Request {
     pub(crate) defaults: Vec<(&'static str, &'static str)>,
     pub(crate) body: Option<(Cow<'static, str>, bytes::Bytes)>,
     pub(crate) options: RequestOptions,
+    /// The credentials the operation accepts: alternatives of schemes sent
+    /// together; empty when it sends none.
+    pub(crate) security: &'static [&'static [SecurityScheme]],
 }
 
 impl Request {
     /// `template` is the spec's path (`/invoices/{invoice}`), used in traces;
     /// `path` is the same with the parameters filled in and encoded.
     pub fn new(method: Method, template: &'static str, path: String, options: RequestOptions) -> Self {
-        Request { method, template, path, query: Vec::new(), headers: Vec::new(), defaults: Vec::new(), body: None, options }
+        Request {
+            method,
+            template,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            defaults: Vec::new(),
+            body: None,
+            options,
+            security: &[],
+        }
     }
 
     /// A query parameter whose value is text (strings, numbers, dates).
@@ -57,6 +70,14 @@ impl Request {
         let value = encode::to_value(name, value)?;
         self.query.extend(encode::query_pairs(name, &value, style).into_iter().map(|(k, v)| (Cow::Owned(k), v)));
         Ok(())
+    }
+
+    /// The operation's security requirement: the client sends the
+    /// credentials of the first alternative whose schemes it holds all of,
+    /// and refuses to send the request when it holds none (unless an
+    /// alternative is empty: credentials are optional then).
+    pub fn security(&mut self, requirement: &'static [&'static [SecurityScheme]]) {
+        self.security = requirement;
     }
 
     pub fn header(&mut self, name: &'static str, value: impl ToString) {
