@@ -103,7 +103,8 @@ impl RetryPolicy {
             | Error::Timeout(_)
             | Error::InvalidResponse(_)
             | Error::InvalidRequest(_)
-            | Error::ResponseTooLarge { .. } => (false, None),
+            | Error::ResponseTooLarge { .. }
+            | Error::Hook(_) => (false, None),
         }
     }
 }

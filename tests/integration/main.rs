@@ -14,6 +14,7 @@ mod faults;
 mod fixtures;
 mod stable_names;
 mod history;
+mod hooks;
 mod inflection;
 mod injection;
 mod multi_file;

@@ -12,7 +12,8 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tracing::Instrument;
 
 use super::error::ApiError;
-use super::{Bytes, Credentials, Error, RawResponse, Request, RetryPolicy};
+use super::hooks::Hooks;
+use super::{Bytes, Credentials, Error, Hook, RawResponse, Request, RetryPolicy};
 
 /// Time limits of a call. `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,7 @@ pub struct CoreBuilder {
     max_response_body: usize,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -64,6 +66,7 @@ impl fmt::Debug for CoreBuilder {
             .field("timeouts", &self.timeouts)
             .field("redirects", &self.redirects)
             .field("max_response_body", &self.max_response_body)
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -140,6 +143,7 @@ impl CoreBuilder {
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             user_agent: None,
             http: None,
+            hooks: Hooks::default(),
         }
     }
 
@@ -196,6 +200,11 @@ impl CoreBuilder {
     /// builder's.
     pub fn http_client(&mut self, client: reqwest::Client) {
         self.http = Some(client);
+    }
+
+    /// Runs `hook` around every attempt, after the hooks added before it.
+    pub fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hooks.push(hook);
     }
 
     pub fn build(self) -> Result<Core, Error> {
@@ -261,6 +270,7 @@ impl CoreBuilder {
                 timeouts: self.timeouts,
                 redirects: self.redirects,
                 max_response_body: self.max_response_body,
+                hooks: self.hooks,
             }),
         })
     }
@@ -276,14 +286,14 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-fn header_name(name: &str) -> Result<http::HeaderName, Error> {
+pub(crate) fn header_name(name: &str) -> Result<http::HeaderName, Error> {
     http::HeaderName::try_from(name).map_err(|_| Error::InvalidRequest(format!("{name:?} is not a valid header name")))
 }
 
 /// A header value of visible ASCII, spaces and tabs. `http` also lets bytes
 /// above 127 through, which would go out as raw bytes in no defined
 /// encoding: they are refused too, as are line breaks.
-fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
+pub(crate) fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
     let invalid = || Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP (only visible ASCII, spaces and tabs are)"));
     if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
         return Err(invalid());
@@ -310,6 +320,7 @@ struct CoreInner {
     timeouts: Timeouts,
     redirects: RedirectPolicy,
     max_response_body: usize,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Core {
@@ -328,6 +339,7 @@ impl fmt::Debug for Core {
             .field("timeouts", &self.inner.timeouts)
             .field("redirects", &self.inner.redirects)
             .field("max_response_body", &self.inner.max_response_body)
+            .field("hooks", &self.inner.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -368,7 +380,7 @@ impl Core {
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
         let url = self.url(request);
         let mut backoff = None;
-        let mut attempts = 0;
+        let mut attempts: u32 = 0;
         loop {
             attempts += 1;
             span.record("attempts", attempts);
@@ -378,7 +390,7 @@ impl Core {
                 (Some(_), Some(at)) => Some(at.saturating_duration_since(Instant::now())),
                 _ => None,
             };
-            let error = match self.attempt(request, &url, attempt_limit, left.zip(total)).await {
+            let error = match self.attempt(request, &url, attempt_limit, left.zip(total), attempts).await {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
@@ -422,9 +434,17 @@ impl Core {
         url
     }
 
-    /// One attempt; `total` is the time left of the call and the call's
+    /// One attempt, the number `number` of the call, with the client's
+    /// hooks around it; `total` is the time left of the call and the call's
     /// limit.
-    async fn attempt(&self, request: &Request, url: &reqwest::Url, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        limit: Option<Duration>,
+        total: Option<(Duration, Duration)>,
+        number: u32,
+    ) -> Result<RawResponse, Error> {
         let mut http = reqwest::Request::new(request.method.clone(), url.clone());
         let headers = http.headers_mut();
         headers.reserve(self.inner.headers.len() + request.headers.len() + self.inner.defaults.len() + 1);
@@ -450,6 +470,23 @@ impl Core {
             headers.insert(http::header::CONTENT_TYPE, header_value("Content-Type", content_type)?);
             *http.body_mut() = Some(body.clone().into());
         }
+        let hooks = &self.inner.hooks;
+        if hooks.is_empty() {
+            return self.exchange(http, limit, total).await;
+        }
+        // The hooks' time counts against the call's total, not the attempt's.
+        let before = Instant::now();
+        let http = hooks.before(http, request.template, number, total).await?;
+        let total = total.map(|(left, limit)| (left.saturating_sub(before.elapsed()), limit));
+        let started = Instant::now();
+        let result = self.exchange(http, limit, total).await;
+        hooks.after(&request.method, url, request.template, number, started.elapsed(), &result)?;
+        result
+    }
+
+    /// Sends one attempt's request and reads its response, under one timer
+    /// (see [`attempt`](Self::attempt)).
+    async fn exchange(&self, mut http: reqwest::Request, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
         // One timer: the attempt's limit or, when it ends sooner, what is
         // left of the total (and then its expiry is the total's).
         let (timer, total) = match total {
