@@ -35,13 +35,27 @@ pub struct Request {
     pub(crate) defaults: Vec<(&'static str, &'static str)>,
     pub(crate) body: Option<(Cow<'static, str>, bytes::Bytes)>,
     pub(crate) options: RequestOptions,
+    /// Whether the request carries an idempotency key
+    /// ([`idempotency_key`](Self::idempotency_key)), which makes re-sending
+    /// it safe.
+    pub(crate) idempotency_key: bool,
 }
 
 impl Request {
     /// `template` is the spec's path (`/invoices/{invoice}`), used in traces;
     /// `path` is the same with the parameters filled in and encoded.
     pub fn new(method: Method, template: &'static str, path: String, options: RequestOptions) -> Self {
-        Request { method, template, path, query: Vec::new(), headers: Vec::new(), defaults: Vec::new(), body: None, options }
+        Request {
+            method,
+            template,
+            path,
+            query: Vec::new(),
+            headers: Vec::new(),
+            defaults: Vec::new(),
+            body: None,
+            options,
+            idempotency_key: false,
+        }
     }
 
     /// A query parameter whose value is text (strings, numbers, dates).

@@ -34,7 +34,7 @@ pub mod render;
 use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
-pub use config::{Config, FieldType, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
+pub use config::{Config, FieldType, Idempotency, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
 pub use error::{Conflict, Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;
 pub use record::NameRecord;

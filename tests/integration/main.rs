@@ -15,6 +15,7 @@ mod fixtures;
 mod stable_names;
 mod history;
 mod hooks;
+mod idempotency;
 mod inflection;
 mod injection;
 mod multi_file;

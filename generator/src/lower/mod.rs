@@ -2,6 +2,7 @@
 //! (through `naming`), and decides what the client holds instead of each call.
 
 mod binary;
+mod idempotency;
 mod namespaces;
 mod operation;
 mod schema;
@@ -100,6 +101,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             pagination: None,
             version: merged.origins.operation_version(spec.path, spec.method_key).map(str::to_owned),
             client_header_values,
+            idempotency_key: None,
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -136,6 +138,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
         }
     }
+    idempotency::mark(config, &mut operations, origins, &mut notes)?;
     let mut info: Vec<String> = identity.notes.into_iter().chain(std::mem::take(&mut schemas.notes)).collect();
     info.sort();
     let mut warnings: Vec<Warning> =

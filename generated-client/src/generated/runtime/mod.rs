@@ -15,6 +15,7 @@ mod encode;
 mod error;
 mod file;
 mod hooks;
+mod idempotency;
 mod non_exhaustive;
 mod paginate;
 mod request;

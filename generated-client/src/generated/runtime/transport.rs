@@ -394,7 +394,7 @@ impl Core {
                 Ok(response) => return Ok(response),
                 Err(error) => error,
             };
-            let (retry, asked) = policy.decide(&request.method, &error);
+            let (retry, asked) = policy.decide(&request.method, request.idempotency_key, &error);
             if !retry {
                 return Err(error);
             }
