@@ -472,8 +472,9 @@ impl Core {
             return self.exchange(http, limit, total).await;
         }
         // The hooks' time counts against the call's total, not the attempt's.
+        // Boxed: only a client with hooks pays for their room in the future.
         let before = Instant::now();
-        let http = hooks.before(http, request.template, number, total).await?;
+        let http = Box::pin(hooks.before(http, request.template, number, total)).await?;
         let total = total.map(|(left, limit)| (left.saturating_sub(before.elapsed()), limit));
         let started = Instant::now();
         let result = self.exchange(http, limit, total).await;

@@ -287,3 +287,32 @@ async fn a_hook_that_hangs_is_cut_by_the_total_timeout() {
     assert!(matches!(error, Some(Error::Timeout(limit)) if limit == Duration::from_millis(100)), "{error:?}");
     assert!(received(&server).await.is_empty());
 }
+
+/// Keeps the `Debug` of what it is shown.
+struct Prints(Arc<Mutex<Vec<String>>>);
+
+impl Hook for Prints {
+    fn before_attempt<'a>(&'a self, request: &'a mut OutgoingRequest) -> HookFuture<'a> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{request:?}"));
+        Box::pin(std::future::ready(Ok(())))
+    }
+}
+
+#[tokio::test]
+async fn what_a_hook_prints_of_a_request_hides_the_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200).set_body_json(empty_page())).mount(&server).await;
+    let printed = Arc::new(Mutex::new(Vec::new()));
+    let client = Client::builder(Environment::Custom(server.uri()))
+        .basic_auth("key-id", "key-secret")
+        .hook(Prints(printed.clone()))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    client.list_line_item_groups("inv").await.unwrap_or_else(|e| panic!("{e}"));
+    let printed = printed.lock().unwrap_or_else(|e| e.into_inner()).join("\n");
+    assert!(printed.contains("OutgoingRequest") && printed.contains("/invoices/inv/line-item-groups"), "{printed}");
+    assert!(printed.contains("\"authorization\": Sensitive"), "{printed}");
+    // `key-id:key-secret` in base64, as the Authorization header carries it.
+    assert!(!printed.contains("key-secret") && !printed.contains("a2V5LWlkOmtleS1zZWNyZXQ="), "{printed}");
+    assert!(format!("{client:?}").contains("hooks: 1 hook(s)"), "{client:?}");
+}
