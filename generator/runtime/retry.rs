@@ -138,4 +138,23 @@ mod tests {
         assert_eq!(parse_retry_after("18446744073709551616"), Some(Duration::MAX));
         assert_eq!(parse_retry_after("+3"), None);
     }
+
+    fn answer(status: u16) -> Error {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT);
+        let raw = super::super::RawResponse { status, headers: super::super::HeaderMap::new(), body: super::super::Bytes::new() };
+        Error::Api(super::super::ApiError { raw: Box::new(raw) })
+    }
+
+    #[test]
+    fn a_post_with_an_idempotency_key_is_retried_like_a_put() {
+        let policy = RetryPolicy::default();
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(policy.decide(&Method::POST, true, &answer(status)), (true, None), "{status} with a key");
+            assert_eq!(policy.decide(&Method::PATCH, true, &answer(status)), (true, None), "{status} with a key");
+            assert_eq!(policy.decide(&Method::POST, false, &answer(status)), (false, None), "{status} without one");
+        }
+        // A key makes re-sending safe, not every answer worth retrying.
+        assert_eq!(policy.decide(&Method::POST, true, &answer(400)), (false, None));
+        assert_eq!(policy.decide(&Method::POST, true, &answer(409)), (false, None));
+    }
 }
