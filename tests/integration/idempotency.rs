@@ -83,6 +83,12 @@ fn what_matches_nothing_fails_the_run() {
         "specs/codegen.toml: [idempotency] operation `PUT /v1/charges` matched nothing in the specs"
     );
     assert_eq!(error(settings("X-Key", &[])), "specs/codegen.toml: [idempotency] header `X-Key` matched nothing in the specs");
+    let held = generator::model(
+        &Config::new("keys").client_headers(&["idempotency-key"]).idempotency(settings("Idempotency-Key", &["POST /v1/charges"])),
+        &spec("  /v1/charges:\n    post:\n      parameters:\n        - {name: Idempotency-Key, in: header, schema: {type: string}}\n      responses: {'204': {description: ok}}\n"),
+    );
+    let held = held.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(held.contains("`Idempotency-Key` is both a [client] header and the [idempotency] header"), "{held}");
     let malformed = error(settings("Idempotency-Key", &["/v1/charges"]));
     assert!(malformed.contains("[idempotency] operation \"/v1/charges\" is not \"METHOD /path\""), "{malformed}");
 }

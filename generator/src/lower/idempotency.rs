@@ -23,6 +23,18 @@ const ADDED_DESCRIPTION: &str = "A key of your own that makes this call safe to 
 /// the manifest must then be sent by some operation.
 pub fn mark(config: &Config, operations: &mut [Operation], origins: &Origins<'_>, warnings: &mut Vec<Warning>) -> Result<()> {
     let settings = config.idempotency.clone().unwrap_or_default();
+    let held = config.client_headers.iter().flatten().any(|h| h.eq_ignore_ascii_case(&settings.header));
+    if held {
+        // A client setting is one value for every call: it cannot be a key per call.
+        if config.idempotency.is_none() {
+            return Ok(());
+        }
+        return Err(Error::Manifest {
+            file: config.manifest_name.clone(),
+            message: format!("`{}` is both a [client] header and the [idempotency] header", settings.header),
+            help: "remove it from [client] headers: each call sends a key of its own".to_owned(),
+        });
+    }
     let entries = settings.operations.iter().map(|entry| parse_entry(config, entry)).collect::<Result<Vec<_>>>()?;
     let mut matched = vec![false; entries.len()];
     let mut any = false;
