@@ -42,6 +42,18 @@ pub trait Hook: Send + Sync + 'static {
     }
 }
 
+/// A hook shared with the rest of the application (its counters read
+/// elsewhere) is set as an `Arc` of it.
+impl<H: Hook + ?Sized> Hook for Arc<H> {
+    fn before_attempt<'a>(&'a self, request: &'a mut OutgoingRequest) -> HookFuture<'a> {
+        (**self).before_attempt(request)
+    }
+
+    fn after_attempt(&self, outcome: &AttemptOutcome<'_>) -> Result<(), HookError> {
+        (**self).after_attempt(outcome)
+    }
+}
+
 /// What a hook fails with: the hook's own error, and where it stopped the
 /// call. It is the content of [`Error::Hook`].
 #[derive(Debug)]

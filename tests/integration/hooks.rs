@@ -108,9 +108,9 @@ struct Seen {
     template: &'static str,
 }
 
-#[derive(Default, Clone)]
+#[derive(Default)]
 struct Recorder {
-    seen: Arc<Mutex<Vec<Seen>>>,
+    seen: Mutex<Vec<Seen>>,
 }
 
 impl Hook for Recorder {
@@ -147,7 +147,8 @@ async fn after_hooks_see_every_attempt_with_its_status_number_and_time() {
         .respond_with(ResponseTemplate::new(200).insert_header("x-marker", "third").set_body_json(empty_page()).set_delay(Duration::from_millis(30)))
         .mount(&server)
         .await;
-    let recorder = Recorder::default();
+    // Shared: the test reads what the client's hook recorded.
+    let recorder = Arc::new(Recorder::default());
     let client = Client::builder(Environment::Custom(server.uri()))
         .retry_policy(quick_retries(2))
         .hook(recorder.clone())
