@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::response::{SHOWN_BODY, request_id};
-use super::{Bytes, HeaderMap, RawResponse, StatusCode};
+use super::{Bytes, HeaderMap, HookError, RawResponse, StatusCode};
 
 /// Everything a call can fail with.
 #[derive(Debug)]
@@ -36,6 +36,9 @@ pub enum Error {
         /// and it alone was past the limit.
         length: Option<u64>,
     },
+    /// A [`Hook`](super::Hook) of the client failed; never retried. Its
+    /// [`sent`](HookError::sent) says whether the attempt had gone out.
+    Hook(HookError),
 }
 
 impl Error {
@@ -46,7 +49,7 @@ impl Error {
             Error::Decode(e) => Some(e.raw.status),
             Error::Transport(e) => e.status(),
             Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) => None,
+            Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) | Error::Hook(_) => None,
         }
     }
 
@@ -75,6 +78,7 @@ impl fmt::Display for Error {
             Error::ResponseTooLarge { status, limit, length: None } => {
                 write!(f, "the {status} response body is larger than the limit of {limit} bytes")
             }
+            Error::Hook(e) => e.fmt(f),
         }
     }
 }
@@ -84,6 +88,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) => Some(e),
             Error::Decode(e) => Some(&e.source),
+            Error::Hook(e) => Some(e),
             _ => None,
         }
     }

@@ -38,6 +38,10 @@ pub struct Request {
     /// The credentials the operation accepts: alternatives of schemes sent
     /// together; empty when it sends none.
     pub(crate) security: &'static [&'static [SecurityScheme]],
+    /// Whether the request carries an idempotency key
+    /// ([`idempotency_key`](Self::idempotency_key)), which makes re-sending
+    /// it safe.
+    pub(crate) idempotency_key: bool,
 }
 
 impl Request {
@@ -54,6 +58,7 @@ impl Request {
             body: None,
             options,
             security: &[],
+            idempotency_key: false,
         }
     }
 

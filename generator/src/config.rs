@@ -61,6 +61,37 @@ pub struct Pagination {
     pub next: String,
 }
 
+/// Which operations send an idempotency key (`[idempotency]` in the
+/// manifest). Every operation that declares a header parameter named
+/// `header` (any case) sends one; `operations` names more, whose spec is
+/// silent about it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// The header that carries the key (default `Idempotency-Key`).
+    #[serde(default = "default_idempotency_header")]
+    pub header: String,
+    /// Operations as `"METHOD /path"` (`"POST /customer-aliases"`); a path
+    /// ending in `*` names every path that starts with what comes before it
+    /// (`"POST /v1/*"`, `"POST *"`). Each entry must name at least one
+    /// operation.
+    #[serde(default)]
+    pub operations: Vec<String>,
+}
+
+/// The header of idempotency keys unless the manifest names another.
+pub const DEFAULT_IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+fn default_idempotency_header() -> String {
+    DEFAULT_IDEMPOTENCY_HEADER.to_owned()
+}
+
+impl Default for Idempotency {
+    fn default() -> Self {
+        Idempotency { header: default_idempotency_header(), operations: Vec::new() }
+    }
+}
+
 /// How the merge chooses between definitions of one operation or schema
 /// that differ between versions (`[merge]` in the manifest).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -109,6 +140,9 @@ pub struct Config {
     /// Parameter name (as in the spec) → what the spec leaves out.
     pub(crate) parameters: BTreeMap<String, ParameterOverride>,
     pub(crate) pagination: Option<Pagination>,
+    /// Which operations send an idempotency key; `None`: those that declare
+    /// an `Idempotency-Key` header parameter.
+    pub(crate) idempotency: Option<Idempotency>,
     /// Prefix of the environment variables credentials are read from.
     pub(crate) env_prefix: Option<String>,
     /// The word before an eight-digit date with which the vendor names
@@ -142,6 +176,7 @@ impl Config {
             field_types: BTreeMap::new(),
             parameters: BTreeMap::new(),
             pagination: None,
+            idempotency: None,
             env_prefix: None,
             version_prefix: None,
             client_headers: None,
@@ -242,6 +277,14 @@ impl Config {
     /// when no operation does.
     pub fn pagination(mut self, pagination: Pagination) -> Self {
         self.pagination = Some(pagination);
+        self
+    }
+
+    /// Sends an idempotency key from the operations `idempotency` names, and
+    /// those that declare its header; the header must be declared by some
+    /// operation unless operations are named, and each named one must match.
+    pub fn idempotency(mut self, idempotency: Idempotency) -> Self {
+        self.idempotency = Some(idempotency);
         self
     }
 

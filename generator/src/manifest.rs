@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::config::{Config, FieldType, Pagination, ParameterOverride};
+use crate::config::{Config, FieldType, Idempotency, Pagination, ParameterOverride};
 use crate::error::{Error, Result};
 
 /// The manifest, read: the spec files that make up the API, and the
@@ -32,6 +32,8 @@ pub struct Manifest {
     pub(crate) parameters: BTreeMap<String, ParameterOverride>,
     #[serde(default)]
     pub(crate) pagination: Option<Pagination>,
+    #[serde(default)]
+    pub(crate) idempotency: Option<Idempotency>,
     #[serde(default)]
     pub(crate) client: ClientSection,
     #[serde(default)]
@@ -143,6 +145,7 @@ impl Manifest {
         config.field_types = self.fields.clone();
         config.parameters = self.parameters.clone();
         config.pagination = self.pagination.clone();
+        config.idempotency = self.idempotency.clone();
         config.env_prefix = self.client.env_prefix.clone();
         config.version_prefix = self.names.version_prefix.clone();
         config.client_headers = self.client.headers.clone();

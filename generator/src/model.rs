@@ -200,6 +200,10 @@ pub struct Operation {
     /// `security: []`: it sends none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<Vec<Vec<String>>>,
+    /// Set when each call sends an idempotency key, and is therefore
+    /// retried like an idempotent one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub idempotency_key: Option<IdempotencyKey>,
 }
 
 /// A query parameter an operation always sends with one value.
@@ -209,6 +213,21 @@ pub struct ConstantQuery {
     pub name: String,
     /// Its value, as sent.
     pub value: String,
+}
+
+/// The idempotency key a call sends: the caller's, else a fresh UUID v4 per
+/// call, the same on every attempt of that call.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IdempotencyKey {
+    /// The header that carries it, as the operation's parameter spells it
+    /// (`Idempotency-Key`).
+    pub wire_name: String,
+    /// Rust name of the optional `String` parameter (in
+    /// [`Operation::params`]) with which the caller sets a key of their own.
+    pub param: String,
+    /// Whether the spec declares the parameter; `false` when the manifest's
+    /// `[idempotency]` named the operation and the parameter was added.
+    pub declared: bool,
 }
 
 /// The value an operation sends for one client header.

@@ -223,10 +223,15 @@ pub mod reserved {
     /// What the crate root re-exports from the runtime.
     pub const RUNTIME_EXPORTS: &[&str] = &[
         "ApiError",
+        "AttemptOutcome",
         "Credentials",
         "DecodeError",
         "Error",
         "File",
+        "Hook",
+        "HookError",
+        "HookFuture",
+        "OutgoingRequest",
         "RedirectPolicy",
         "RequestOptions",
         "Response",
@@ -250,6 +255,7 @@ pub mod reserved {
         "redirects",
         "max_response_body",
         "user_agent",
+        "hook",
         "build",
     ];
     /// `ClientBuilder`'s credential methods when the spec sends credentials

@@ -14,6 +14,8 @@ mod faults;
 mod fixtures;
 mod stable_names;
 mod history;
+mod hooks;
+mod idempotency;
 mod inflection;
 mod injection;
 mod multi_file;

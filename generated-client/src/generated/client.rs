@@ -158,6 +158,16 @@ impl ClientBuilder {
         self.core.http_client(client);
         self
     }
+    /// Runs `hook` around every attempt of every call, retries included:
+    /// before the request goes out (it may add headers, such as a
+    /// signature or a trace context) and after its answer or failure
+    /// (status, headers, attempt number, time taken). Several hooks run
+    /// in the order they were added; a hook's error fails the call with
+    /// [`Error::Hook`](super::Error::Hook).
+    pub fn hook(mut self, hook: impl super::runtime::Hook) -> Self {
+        self.core.hook(::std::sync::Arc::new(hook));
+        self
+    }
     /// Builds the client.
     ///
     /// # Errors

@@ -18,6 +18,7 @@ pub mod invoice_line_items;
 pub use api::Api;
 pub use client::{Client, ClientBuilder, Environment, SEQUENCE_VERSION};
 pub use runtime::{
-    ApiError, Credentials, DecodeError, Error, File, RedirectPolicy, RequestOptions,
-    Response, RetryPolicy, Timeouts, Update,
+    ApiError, AttemptOutcome, Credentials, DecodeError, Error, File, Hook, HookError,
+    HookFuture, OutgoingRequest, RedirectPolicy, RequestOptions, Response, RetryPolicy,
+    Timeouts, Update,
 };

@@ -66,6 +66,7 @@ fn operation(old: &Operation, new: &Operation, out: &mut Changes) {
     body(&item, old, new, out);
     responses(&item, old, new, out);
     pagination(&item, old, new, out);
+    idempotency_key(&item, old, new, out);
 }
 
 /// ` (from API version `X`)`, or nothing when the spec has no labels.
@@ -326,6 +327,33 @@ fn responses(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
     }
     for status in old_errors.difference(&new_errors) {
         out.compatible(item, Kind::Removed, format!("error status {status} no longer documented"), "documentation only: errors stay `Error::Api`".to_owned());
+    }
+}
+
+/// Whether each call sends an idempotency key: the parameter that carries
+/// the caller's key is reported with the parameters; what changes here is
+/// what the client sends and retries on its own.
+fn idempotency_key(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    match (&old.idempotency_key, &new.idempotency_key) {
+        (None, Some(key)) => out.compatible(
+            item,
+            Kind::Added,
+            format!("sends an idempotency key (`{}`)", key.wire_name),
+            "each call sends a fresh key unless the caller sets one, and is retried like an idempotent call (on 408, 429, 5xx and timeouts)".to_owned(),
+        ),
+        (Some(key), None) => out.compatible(
+            item,
+            Kind::Removed,
+            format!("no longer sends an idempotency key (`{}`)", key.wire_name),
+            "calls send no key of their own and are no longer retried once sent, unless the retry policy allows it".to_owned(),
+        ),
+        (Some(before), Some(after)) if before.wire_name != after.wire_name => out.compatible(
+            item,
+            Kind::Changed,
+            format!("sends its idempotency key in `{}` (was `{}`)", after.wire_name, before.wire_name),
+            "no code changes".to_owned(),
+        ),
+        _ => {}
     }
 }
 

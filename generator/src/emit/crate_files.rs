@@ -28,6 +28,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("serde_path_to_error", "\"0.1\""),
     ("tokio", "{ version = \"1\", default-features = false, features = [\"time\"] }"),
     ("tracing", "{ version = \"0.1\", default-features = false, features = [\"std\"] }"),
+    // Idempotency keys: UUID v4 only, drawn from the operating system.
+    ("uuid", "{ version = \"1\", default-features = false, features = [\"std\", \"v4\"] }"),
 ];
 
 /// The TLS crypto provider is chosen by feature: ring by default, since the

@@ -81,6 +81,8 @@ const RUNTIME: &[(&str, &str)] = &[
     ("encode.rs", include_str!("../../runtime/encode.rs")),
     ("error.rs", include_str!("../../runtime/error.rs")),
     ("file.rs", include_str!("../../runtime/file.rs")),
+    ("hooks.rs", include_str!("../../runtime/hooks.rs")),
+    ("idempotency.rs", include_str!("../../runtime/idempotency.rs")),
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("non_exhaustive.rs", include_str!("../../runtime/non_exhaustive.rs")),
     ("paginate.rs", include_str!("../../runtime/paginate.rs")),

@@ -170,6 +170,20 @@ fn operation_doc(ctx: &Context<'_>, op: &Operation) -> String {
     }
     text.push_str(&provenance_doc(op));
     text.push_str(&credentials_doc(ctx, op));
+    if let Some(key) = &op.idempotency_key {
+        let setter = key.param.trim_start_matches("r#");
+        let retried = match op.method {
+            crate::model::Method::Post | crate::model::Method::Patch => {
+                ", which is therefore retried like an idempotent one (on 408, 429, 5xx and timeouts)"
+            }
+            _ => "",
+        };
+        text.push_str(&format!(
+            "\n\nSends an `{}` header: the key set with `.{setter}(…)`, else a fresh UUID v4 for each call, the same \
+             on every retry of the call{retried}.",
+            key.wire_name.replace('`', "'")
+        ));
+    }
     if !op.errors.is_empty() {
         text.push_str("\n\n# Errors\n\n[`Error::Api`](super::Error::Api) with the documented statuses:\n");
         for error in &op.errors {
@@ -431,7 +445,13 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         quote!(http.query(#name, #value);)
     });
     let checks = op.params.iter().filter(|p| p.minimum.is_some() || p.maximum.is_some()).map(range_check);
-    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path).map(add_param);
+    let key_param = op.idempotency_key.as_ref().map(|key| key.param.as_str());
+    let params = op.params.iter().filter(|p| p.location != ParamLocation::Path && Some(p.name.as_str()) != key_param).map(add_param);
+    let idempotency_key = op.idempotency_key.as_ref().map(|key| {
+        let wire = &key.wire_name;
+        let field = ident(&key.param);
+        quote!(http.idempotency_key(#wire, request.#field.as_deref());)
+    });
     let body = op.body.as_ref().map(|body| {
         let content_type = &body.content_type;
         let send = |value: TokenStream| match body.encoding {
@@ -474,6 +494,7 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
             #(#constant_query)*
             #(#params)*
+            #idempotency_key
             #(#fixed_headers)*
             #security
             #body

@@ -2,6 +2,7 @@
 //! (through `naming`), and decides what the client holds instead of each call.
 
 mod binary;
+mod idempotency;
 mod namespaces;
 mod operation;
 mod query_string;
@@ -129,6 +130,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             client_header_values,
             constant_query: lowered.constant_query,
             security,
+            idempotency_key: None,
         });
         notes.extend(lowered.warnings);
     }
@@ -166,6 +168,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
         }
     }
+    idempotency::mark(config, &mut operations, origins, &mut notes)?;
     let mut info: Vec<String> = identity.notes.into_iter().chain(std::mem::take(&mut schemas.notes)).collect();
     info.sort();
     let mut warnings: Vec<Warning> =

@@ -14,6 +14,8 @@ mod credentials;
 mod encode;
 mod error;
 mod file;
+mod hooks;
+mod idempotency;
 mod non_exhaustive;
 mod paginate;
 mod request;
@@ -29,7 +31,8 @@ pub use credentials::Credentials;
 pub use encode::{Multipart, Style, param_text};
 pub use error::{ApiError, DecodeError, Error};
 pub use file::File;
-pub use http::{HeaderMap, Method, StatusCode};
+pub use hooks::{AttemptOutcome, Hook, HookError, HookFuture, OutgoingRequest};
+pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 #[doc(hidden)]
 pub use non_exhaustive::NonExhaustive;
 pub use paginate::{DEFAULT_MAX_EMPTY_PAGES, paginate};

@@ -11,10 +11,11 @@ use super::{Error, Method, StatusCode};
 /// of retries, and the server's `Retry-After` honoured up to a cap.
 ///
 /// A connection that could not be made is retried for every method. For
-/// `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE` and `TRACE`, so are other
-/// transport errors (resets, attempt timeouts) and the statuses 408, 429,
-/// 500, 502, 503 and 504. A `POST` or `PATCH` is re-sent only when it never
-/// reached the server (the connection could not be made), unless
+/// `GET`, `HEAD`, `OPTIONS`, `PUT`, `DELETE` and `TRACE`, and for calls
+/// that send an idempotency key, so are other transport errors (resets,
+/// attempt timeouts) and the statuses 408, 429, 500, 502, 503 and 504. Any
+/// other `POST` or `PATCH` is re-sent only when it never reached the server
+/// (the connection could not be made), unless
 /// [`retry_non_idempotent`](Self::retry_non_idempotent) is set. A
 /// `Retry-After` longer than [`max_retry_after`](Self::max_retry_after), or
 /// too large to represent, ends the call with that answer.
@@ -74,9 +75,12 @@ impl RetryPolicy {
     }
 
     /// Whether a failed attempt may be tried again, and the wait the server
-    /// asked for (`Retry-After`), if any.
-    pub(crate) fn decide(&self, method: &Method, error: &Error) -> (bool, Option<Duration>) {
+    /// asked for (`Retry-After`), if any. `keyed`: the request carries an
+    /// idempotency key, so the server runs it at most once however often it
+    /// is sent.
+    pub(crate) fn decide(&self, method: &Method, keyed: bool, error: &Error) -> (bool, Option<Duration>) {
         let idempotent = self.retry_non_idempotent
+            || keyed
             || matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE);
         match error {
             // The request never left: re-sending cannot duplicate it.
@@ -106,7 +110,8 @@ impl RetryPolicy {
             | Error::Timeout(_)
             | Error::InvalidResponse(_)
             | Error::InvalidRequest(_)
-            | Error::ResponseTooLarge { .. } => (false, None),
+            | Error::ResponseTooLarge { .. }
+            | Error::Hook(_) => (false, None),
         }
     }
 }
@@ -135,5 +140,24 @@ mod tests {
         assert_eq!(parse_retry_after("18446744073709551615"), Some(Duration::from_secs(u64::MAX)));
         assert_eq!(parse_retry_after("18446744073709551616"), Some(Duration::MAX));
         assert_eq!(parse_retry_after("+3"), None);
+    }
+
+    fn answer(status: u16) -> Error {
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT);
+        let raw = super::super::RawResponse { status, headers: super::super::HeaderMap::new(), body: super::super::Bytes::new() };
+        Error::Api(super::super::ApiError { raw: Box::new(raw) })
+    }
+
+    #[test]
+    fn a_post_with_an_idempotency_key_is_retried_like_a_put() {
+        let policy = RetryPolicy::default();
+        for status in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(policy.decide(&Method::POST, true, &answer(status)), (true, None), "{status} with a key");
+            assert_eq!(policy.decide(&Method::PATCH, true, &answer(status)), (true, None), "{status} with a key");
+            assert_eq!(policy.decide(&Method::POST, false, &answer(status)), (false, None), "{status} without one");
+        }
+        // A key makes re-sending safe, not every answer worth retrying.
+        assert_eq!(policy.decide(&Method::POST, true, &answer(400)), (false, None));
+        assert_eq!(policy.decide(&Method::POST, true, &answer(409)), (false, None));
     }
 }

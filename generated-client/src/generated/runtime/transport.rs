@@ -12,8 +12,9 @@ use backon::{BackoffBuilder, ExponentialBuilder};
 use tracing::Instrument;
 
 use super::error::ApiError;
+use super::hooks::Hooks;
 use super::security::{self, Applied, SchemeCredentials, Secret};
-use super::{Bytes, Credentials, Error, RawResponse, Request, RetryPolicy, SecurityScheme, TokenProvider};
+use super::{Bytes, Credentials, Error, Hook, RawResponse, Request, RetryPolicy, SecurityScheme, TokenProvider};
 
 /// Time limits of a call. `None` means no limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub struct CoreBuilder {
     max_response_body: usize,
     user_agent: Option<String>,
     http: Option<reqwest::Client>,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for CoreBuilder {
@@ -70,6 +72,7 @@ impl fmt::Debug for CoreBuilder {
             .field("timeouts", &self.timeouts)
             .field("redirects", &self.redirects)
             .field("max_response_body", &self.max_response_body)
+            .field("hooks", &self.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -147,6 +150,7 @@ impl CoreBuilder {
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             user_agent: None,
             http: None,
+            hooks: Hooks::default(),
         }
     }
 
@@ -243,6 +247,11 @@ impl CoreBuilder {
         self.http = Some(client);
     }
 
+    /// Runs `hook` around every attempt, after the hooks added before it.
+    pub fn hook(&mut self, hook: Arc<dyn Hook>) {
+        self.hooks.push(hook);
+    }
+
     pub fn build(self) -> Result<Core, Error> {
         // The URL parser drops tabs and line breaks silently: a base URL that
         // holds any control character is refused instead.
@@ -308,6 +317,7 @@ impl CoreBuilder {
                 timeouts: self.timeouts,
                 redirects: self.redirects,
                 max_response_body: self.max_response_body,
+                hooks: self.hooks,
             }),
         })
     }
@@ -323,14 +333,14 @@ fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-fn header_name(name: &str) -> Result<http::HeaderName, Error> {
+pub(crate) fn header_name(name: &str) -> Result<http::HeaderName, Error> {
     http::HeaderName::try_from(name).map_err(|_| Error::InvalidRequest(format!("{name:?} is not a valid header name")))
 }
 
 /// A header value of visible ASCII, spaces and tabs. `http` also lets bytes
 /// above 127 through, which would go out as raw bytes in no defined
 /// encoding: they are refused too, as are line breaks.
-fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
+pub(crate) fn header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
     let invalid = || Error::InvalidRequest(format!("the value of the header {name} is not valid in HTTP (only visible ASCII, spaces and tabs are)"));
     if !value.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
         return Err(invalid());
@@ -358,6 +368,7 @@ struct CoreInner {
     timeouts: Timeouts,
     redirects: RedirectPolicy,
     max_response_body: usize,
+    hooks: Hooks,
 }
 
 impl fmt::Debug for Core {
@@ -380,6 +391,7 @@ impl fmt::Debug for Core {
             .field("timeouts", &self.inner.timeouts)
             .field("redirects", &self.inner.redirects)
             .field("max_response_body", &self.inner.max_response_body)
+            .field("hooks", &self.inner.hooks)
             .finish_non_exhaustive()
     }
 }
@@ -430,7 +442,7 @@ impl Core {
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
         let url = self.url(request);
         let mut backoff = None;
-        let mut attempts = 0;
+        let mut attempts: u32 = 0;
         loop {
             attempts += 1;
             span.record("attempts", attempts);
@@ -442,7 +454,7 @@ impl Core {
             };
             // Asked before each attempt: a provider's token may have been refreshed.
             let credentials = security::apply(&chosen).await?;
-            let error = match self.attempt(request, &url, &credentials, attempt_limit, left.zip(total)).await {
+            let error = match self.attempt(request, &url, &credentials, attempt_limit, left.zip(total), attempts).await {
                 Ok(response) => return Ok(response),
                 Err(Error::Transport(error)) => match error.url().map(|url| security::redact_query(url, &secret_query)) {
                     Some(shown) => Error::Transport(error.with_url(shown)),
@@ -450,7 +462,7 @@ impl Core {
                 },
                 Err(error) => error,
             };
-            let (retry, asked) = policy.decide(&request.method, &error);
+            let (retry, asked) = policy.decide(&request.method, request.idempotency_key, &error);
             if !retry {
                 return Err(error);
             }
@@ -490,7 +502,8 @@ impl Core {
         url
     }
 
-    /// One attempt; `total` is the time left of the call and the call's
+    /// One attempt, the number `number` of the call, with the client's
+    /// hooks around it; `total` is the time left of the call and the call's
     /// limit.
     async fn attempt(
         &self,
@@ -499,12 +512,13 @@ impl Core {
         credentials: &Applied,
         limit: Option<Duration>,
         total: Option<(Duration, Duration)>,
+        number: u32,
     ) -> Result<RawResponse, Error> {
-        let mut url = url.clone();
+        let mut sent = url.clone();
         if !credentials.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(credentials.query.iter().map(|(name, value)| (*name, value.as_str())));
+            sent.query_pairs_mut().extend_pairs(credentials.query.iter().map(|(name, value)| (*name, value.as_str())));
         }
-        let mut http = reqwest::Request::new(request.method.clone(), url);
+        let mut http = reqwest::Request::new(request.method.clone(), sent);
         let headers = http.headers_mut();
         headers.reserve(self.inner.headers.len() + request.headers.len() + self.inner.defaults.len() + 1);
         for (name, value) in &self.inner.headers {
@@ -540,6 +554,25 @@ impl Core {
             headers.insert(http::header::CONTENT_TYPE, header_value("Content-Type", content_type)?);
             *http.body_mut() = Some(body.clone().into());
         }
+        let hooks = &self.inner.hooks;
+        if hooks.is_empty() {
+            return self.exchange(http, limit, total).await;
+        }
+        // The hooks' time counts against the call's total, not the attempt's.
+        // Boxed: only a client with hooks pays for their room in the future.
+        let before = Instant::now();
+        let secret_query = credentials.query.iter().map(|(name, _)| *name).collect();
+        let http = Box::pin(hooks.before(http, request.template, number, secret_query, total)).await?;
+        let total = total.map(|(left, limit)| (left.saturating_sub(before.elapsed()), limit));
+        let started = Instant::now();
+        let result = self.exchange(http, limit, total).await;
+        hooks.after(&request.method, url, request.template, number, started.elapsed(), &result)?;
+        result
+    }
+
+    /// Sends one attempt's request and reads its response, under one timer
+    /// (see [`attempt`](Self::attempt)).
+    async fn exchange(&self, mut http: reqwest::Request, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
         // One timer: the attempt's limit or, when it ends sooner, what is
         // left of the total (and then its expiry is the total's).
         let (timer, total) = match total {
