@@ -8,6 +8,7 @@ pub mod diff;
 pub mod files;
 pub mod generate;
 pub mod history;
+pub mod prism;
 pub mod process;
 pub mod references;
 pub mod regen;
