@@ -13,6 +13,7 @@ pub mod process;
 pub mod references;
 pub mod regen;
 pub mod semver;
+pub mod sweep;
 pub mod versions;
 
 /// The workspace root: xtask lives one folder below it.
