@@ -233,3 +233,70 @@ pub fn rust_type(ty: &TypeRef) -> String {
         other => other.rust_type(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use generator::{Config, SpecInput};
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Pets, version: "1"}
+paths:
+  /pets/{petId}:
+    parameters:
+      - {name: petId, in: path, required: true, schema: {type: integer, format: int64}}
+    get:
+      operationId: showPet
+      parameters:
+        - {name: X-Trace, in: header, required: true, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+    put:
+      operationId: putPet
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}
+      responses: {"204": {description: done}}
+components:
+  schemas:
+    Pet: {type: object, required: [name], properties: {name: {type: string}}}
+"##;
+
+    fn api() -> Api {
+        let input = SpecInput { name: "pets.yaml".to_owned(), version: None, text: SPEC.to_owned() };
+        generator::model(&Config::new("pets"), &[input]).expect("the spec makes a model")
+    }
+
+    #[test]
+    fn each_operation_is_called_with_its_required_inputs_as_their_types() {
+        let source = main_rs(&api(), "pets", &[]);
+        // Method names come from the paths, not the operation ids.
+        assert!(source.contains("\"get_pet\" => call_get_pet(client, input).await,"), "{source}");
+        assert!(source.contains("let p0: i64 = match param(input, \"pet_id\")"), "{source}");
+        assert!(source.contains("let p1: String = match param(input, \"x_trace\")"), "{source}");
+        assert!(source.contains("client.get_pet(p0, p1).send_with_response()"), "the optional limit is left out: {source}");
+        assert!(source.contains("let body: api::types::Pet = match body(input)"), "{source}");
+        assert!(source.contains("client.update_pet(p0, body)"), "{source}");
+    }
+
+    #[test]
+    fn credentials_follow_the_model() {
+        let api = api();
+        assert!(credentials(&api, false).is_empty(), "no Authorization parameter, no credentials to give");
+        let with_auth = Api { auth: Some(generator::model::Auth { header: "Authorization".to_owned() }), ..api };
+        assert_eq!(credentials(&with_auth, true), [".basic_auth(\"sweep\", \"sweep\")"]);
+        assert_eq!(credentials(&with_auth, false), [".bearer_auth(\"sweep\")"]);
+        assert!(main_rs(&with_auth, "pets", &credentials(&with_auth, false)).contains("        .bearer_auth(\"sweep\")\n"));
+    }
+
+    #[test]
+    fn the_manifest_uses_the_clients_dependency_versions() {
+        let manifest = manifest("sweep-pets", "corpus-pets");
+        assert!(manifest.contains("corpus-pets = { path = \"../client\" }"));
+        for (name, version) in generator::emit::DEPENDENCIES.iter().filter(|(n, _)| *n == "serde_json" || *n == "chrono") {
+            assert!(manifest.contains(&format!("{name} = {version}")), "{manifest}");
+        }
+    }
+}

@@ -117,10 +117,13 @@ pub fn run(args: &Args) -> anyhow::Result<()> {
     let totals = report::Totals::of(&reports);
     eprintln!("sweep: whole run {:.0} s", started.elapsed().as_secs_f64());
     println!("{}", totals.line());
+    // Failed operations are results, listed above and in failures.json; the
+    // command fails when a spec could not be swept or a call panicked.
     let broken: Vec<&str> = reports.iter().filter(|r| r.error.is_some()).map(|r| r.spec.as_str()).collect();
-    match (broken.as_slice(), totals.failed) {
+    let panics: usize = reports.iter().map(|r| r.kinds.get(&report::Kind::Panic).copied().unwrap_or(0)).sum();
+    match (broken.as_slice(), panics) {
         ([], 0) => Ok(()),
-        ([], failed) => Err(anyhow::anyhow!("{failed} operations failed; each failure is in target/sweep/<spec>/failures.json")),
+        ([], panics) => Err(anyhow::anyhow!("{panics} calls panicked; each is in target/sweep/<spec>/failures.json")),
         (broken, _) => Err(anyhow::anyhow!("could not sweep {}", broken.join(", "))),
     }
 }

@@ -221,7 +221,7 @@ impl Totals {
         let operations: usize = reports.iter().map(|r| r.operations).sum();
         let passed: usize = reports.iter().map(|r| r.passed).sum();
         let skipped: usize = reports.iter().map(SpecReport::skipped_count).sum();
-        Totals { operations, passed, failed: operations - passed - skipped, skipped }
+        Totals { operations, passed, failed: operations.saturating_sub(passed + skipped), skipped }
     }
 
     /// `sweep: N operations, P passed, F failed, S skipped`.

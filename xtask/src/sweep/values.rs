@@ -165,7 +165,7 @@ impl<'a> Values<'a> {
                 let items: Vec<Value> = (0..wanted)
                     .map(|i| match &item {
                         Value::String(text) => Value::String(format!("{text}{i}")),
-                        Value::Number(n) => json!(n.as_i64().unwrap_or(0) + i as i64),
+                        Value::Number(n) => json!(n.as_i64().unwrap_or(0).saturating_add(i as i64)),
                         other => other.clone(),
                     })
                     .collect();
@@ -198,8 +198,8 @@ fn bounds(object: &Map<String, Value>) -> (Option<(f64, bool)>, Option<(f64, boo
 
 fn integer(object: &Map<String, Value>) -> Option<Value> {
     let (low, high) = bounds(object);
-    let low = low.map(|(n, exclusive)| if exclusive { n.floor() as i64 + 1 } else { n.ceil() as i64 });
-    let high = high.map(|(n, exclusive)| if exclusive { n.ceil() as i64 - 1 } else { n.floor() as i64 });
+    let low = low.map(|(n, exclusive)| if exclusive { (n.floor() as i64).saturating_add(1) } else { n.ceil() as i64 });
+    let high = high.map(|(n, exclusive)| if exclusive { (n.ceil() as i64).saturating_sub(1) } else { n.floor() as i64 });
     let step = object.get("multipleOf").and_then(Value::as_i64).filter(|m| *m > 0).unwrap_or(1);
     let mut value = low.map_or(1, |low| low.max(1));
     if let Some(high) = high
