@@ -99,6 +99,11 @@ impl Prism {
         }
     }
 
+    /// Whether Prism has exited (crashed: it never exits on its own).
+    pub fn has_exited(&mut self) -> bool {
+        !matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// Stops Prism by its process id (Prism keeps no state worth a graceful
     /// shutdown) and reaps it.
     pub fn stop(mut self) -> anyhow::Result<()> {

@@ -188,7 +188,10 @@ fn build(root: &Path, scratch: &Path, prepared: &[Prepared]) -> anyhow::Result<B
     for ready in prepared {
         manifest.push_str(&format!("    \"{0}/client\",\n    \"{0}/harness\",\n", ready.spec.folder));
     }
-    manifest.push_str("]\n");
+    manifest.push_str("]\n\n");
+    // No debug info and no incremental state: the largest clients' would
+    // take gigabytes of disk, and nobody debugs the harness.
+    manifest.push_str("[profile.dev]\ndebug = false\nincremental = false\n");
     write(&scratch.join("Cargo.toml"), &manifest)?;
     let lock = root.join("Cargo.lock");
     if !scratch.join("Cargo.lock").is_file() {
@@ -256,8 +259,7 @@ fn sweep_spec(scratch: &Path, executable: &Path, binary: &Path, ready: &Prepared
     let size = args.chunk as usize;
     let chunks: Vec<&[(&Planned, &Value)]> = runnable.chunks(size.max(1)).collect();
     let whole = chunks.len() <= 1;
-    let total_calls = runnable.len() * args.calls as usize;
-    let mut done = 0;
+    let mut progress = Progress::new(&ready.spec.file_name, runnable.len() * args.calls as usize);
     for (index, chunk) in chunks.iter().enumerate() {
         let path = if whole {
             ready.document.clone()
@@ -267,37 +269,67 @@ fn sweep_spec(scratch: &Path, executable: &Path, binary: &Path, ready: &Prepared
             write(&path, &serde_json::to_string(&document::chunk(&document, &keys))?)?;
             path
         };
-        let inputs: serde_json::Map<String, Value> = chunk.iter().map(|(planned, input)| (planned.name.clone(), (*input).clone())).collect();
-        let inputs_path = folder.join(format!("inputs-{}.json", index + 1));
-        write(&inputs_path, &serde_json::to_string_pretty(&Value::Object(inputs))?)?;
-        let log = folder.join(format!("prism-{}.log", index + 1));
-        let port = prism::free_port()?;
-        let starting = Instant::now();
-        let mut server = Prism::start(executable, &path, port, &log, &["--errors", "-d", "--seed", SEED])?;
-        server.wait_until_listening(STARTUP_LIMIT)?;
-        report.startup.push(starting.elapsed());
-        let calls = run_harness(binary, &server.url(), &inputs_path, args.calls, |line| {
-            done += 1;
-            eprint!("\rsweep: {} {done}/{total_calls} calls", ready.spec.file_name);
-            let _ = std::io::stderr().flush();
-            line
-        })?;
-        server.stop()?;
+        let mut calls: Vec<Call> = Vec::new();
+        let mut pending: Vec<(&Planned, &Value)> = chunk.to_vec();
+        let mut start = 0;
+        // Prism can crash on a request (an absent array header, for one); it
+        // is started again for the operations after the one that crashed it.
+        while !pending.is_empty() {
+            start += 1;
+            let inputs: serde_json::Map<String, Value> = pending.iter().map(|(planned, input)| (planned.name.clone(), (*input).clone())).collect();
+            let inputs_path = folder.join(format!("inputs-{}.json", index + 1));
+            write(&inputs_path, &serde_json::to_string_pretty(&Value::Object(inputs))?)?;
+            let log = folder.join(format!("prism-{}{}.log", index + 1, if start > 1 { format!("-{start}") } else { String::new() }));
+            let port = prism::free_port()?;
+            let starting = Instant::now();
+            let mut server = Prism::start(executable, &path, port, &log, &["--errors", "-d", "--seed", SEED])?;
+            server.wait_until_listening(STARTUP_LIMIT)?;
+            if start == 1 {
+                report.startup.push(starting.elapsed());
+            }
+            let mut made = run_harness(binary, &server.url(), &inputs_path, args.calls, &mut progress)?;
+            if !server.has_exited() {
+                server.stop()?;
+                calls.append(&mut made);
+                break;
+            }
+            // The first call that could not reach Prism crashed it.
+            let Some(crash) = made.iter().position(|call| call.line.get("kind").and_then(Value::as_str) == Some("error")) else {
+                calls.append(&mut made);
+                break;
+            };
+            let crashed = made[crash].operation.clone();
+            made.truncate(crash + 1);
+            if let Some(line) = made.last_mut().and_then(|call| call.line.as_object_mut()) {
+                line.insert("kind".to_owned(), Value::String("prism-crash".to_owned()));
+                let output = fs::read_to_string(&log).unwrap_or_default();
+                let trace: String = output.lines().skip_while(|l| !l.contains("Error")).take(3).collect::<Vec<_>>().join("\n");
+                line.insert("error".to_owned(), Value::String(format!("Prism crashed on this request (log {}): {trace}", log.display())));
+            }
+            // Its other calls were not made: Prism was down.
+            let made_for_crashed = made.iter().filter(|call| call.operation == crashed).count();
+            if let Some(last) = made.last().cloned() {
+                made.extend(std::iter::repeat_n(last, (args.calls as usize).saturating_sub(made_for_crashed)));
+            }
+            calls.append(&mut made);
+            let after = pending.iter().position(|(planned, _)| planned.name == crashed).map_or(pending.len(), |i| i + 1);
+            pending.drain(..after);
+        }
         for (planned, input) in chunk.iter() {
             let made: Vec<&Call> = calls.iter().filter(|call| call.operation == planned.name).collect();
             let operation = Operation { name: planned.name.clone(), method: planned.key.method.clone(), path: planned.key.path.clone(), input: (*input).clone() };
             report.add(&document, operation, &made, args.calls as usize);
         }
     }
-    eprintln!();
+    progress.finish();
     let failures = folder.join("failures.json");
     write(&failures, &format!("{:#}\n", Value::Array(report.failures.clone())))?;
     Ok(report)
 }
 
 /// Runs the harness against `url` and reads the line of each call as it
-/// comes (`progress` sees each).
-fn run_harness(binary: &Path, url: &str, inputs: &Path, calls: u32, mut progress: impl FnMut(Call) -> Call) -> anyhow::Result<Vec<Call>> {
+/// comes, counting it in `progress`.
+fn run_harness(binary: &Path, url: &str, inputs: &Path, calls: u32, progress: &mut Progress) -> anyhow::Result<Vec<Call>> {
     let mut child = Command::new(binary)
         .arg(url)
         .arg(inputs)
@@ -312,14 +344,47 @@ fn run_harness(binary: &Path, url: &str, inputs: &Path, calls: u32, mut progress
         for line in BufReader::new(stdout).lines() {
             let line = line.context("cannot read the harness's output")?;
             if let Some(call) = Call::parse(&line) {
-                made.push(progress(call));
+                progress.call();
+                made.push(call);
             }
         }
     }
     let status = child.wait().context("cannot wait for the harness")?;
     if !status.success() {
-        // A crash ends every call not yet made; those count as panics.
+        // The calls it did not make count as panics in the report.
         eprintln!("\nsweep: the harness {} exited with {status}", binary.display());
     }
     Ok(made)
+}
+
+/// The counter of calls on stderr: rewritten in place on a terminal, a
+/// line every tenth of the way otherwise (CI logs).
+struct Progress {
+    spec: String,
+    total: usize,
+    done: usize,
+    terminal: bool,
+}
+
+impl Progress {
+    fn new(spec: &str, total: usize) -> Progress {
+        Progress { spec: spec.to_owned(), total, done: 0, terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()) }
+    }
+
+    fn call(&mut self) {
+        self.done += 1;
+        let step = (self.total / 10).max(1);
+        if self.terminal {
+            eprint!("\rsweep: {} {}/{} calls", self.spec, self.done, self.total);
+            let _ = std::io::stderr().flush();
+        } else if self.done % step == 0 || self.done == self.total {
+            eprintln!("sweep: {} {}/{} calls", self.spec, self.done, self.total);
+        }
+    }
+
+    fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
 }

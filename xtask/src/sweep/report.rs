@@ -40,7 +40,12 @@ pub enum Kind {
     DecodeOurs,
     /// The body breaks its schema: Prism sent what the spec forbids.
     DecodePrism,
-    /// Any other non-2xx answer (Prism's 500 when it cannot build an answer).
+    /// Prism's answer broke the spec (its `sl-violations` name the
+    /// response, not the request): Prism's fault.
+    PrismAnswer,
+    /// Prism crashed on the request (its process ended).
+    PrismCrash,
+    /// Any other non-2xx answer.
     Status,
     /// The harness could not make the typed input from the value.
     Input,
@@ -51,13 +56,16 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [Kind::Flagged, Kind::DecodeOurs, Kind::DecodePrism, Kind::Status, Kind::Input, Kind::Panic, Kind::Timeout, Kind::Error];
+    pub const ALL: [Kind; 10] =
+        [Kind::Flagged, Kind::DecodeOurs, Kind::DecodePrism, Kind::PrismAnswer, Kind::PrismCrash, Kind::Status, Kind::Input, Kind::Panic, Kind::Timeout, Kind::Error];
 
     pub fn label(self) -> &'static str {
         match self {
             Kind::Flagged => "flagged",
             Kind::DecodeOurs => "decode (ours)",
             Kind::DecodePrism => "decode (Prism's)",
+            Kind::PrismAnswer => "bad answer (Prism's)",
+            Kind::PrismCrash => "Prism crashed",
             Kind::Status => "other status",
             Kind::Input => "input",
             Kind::Panic => "panic",
@@ -79,19 +87,32 @@ pub struct Operation {
 /// what the validator said about the body.
 pub fn classify(spec: &Value, operation: &Operation, call: &Call) -> Option<(Kind, Option<String>)> {
     let status = call.line.get("status").and_then(Value::as_u64);
-    let flagged = call.line.get("violations").is_some_and(|v| !v.is_null());
+    let (request, response) = violations(call);
+    let flagged = request;
     match call.text("kind").unwrap_or_default() {
         "passed" => None,
+        "flagged" | "status" | "decode" if response && !request => Some((Kind::PrismAnswer, None)),
         "flagged" => Some((Kind::Flagged, None)),
         "status" if flagged || status.is_some_and(|s| REFUSALS.contains(&s)) => Some((Kind::Flagged, None)),
         "status" => Some((Kind::Status, None)),
         "decode" if flagged => Some((Kind::Flagged, None)),
         "decode" => Some(attribute(spec, operation, call)),
         "input" => Some((Kind::Input, None)),
+        "prism-crash" => Some((Kind::PrismCrash, None)),
         "panic" => Some((Kind::Panic, None)),
         "timeout" => Some((Kind::Timeout, None)),
         _ => Some((Kind::Error, None)),
     }
+}
+
+/// Whether Prism's `sl-violations` name the request, and whether they name
+/// the response. A header that does not parse counts as the request's.
+fn violations(call: &Call) -> (bool, bool) {
+    let Some(header) = call.text("violations") else { return (false, false) };
+    let Ok(Value::Array(list)) = serde_json::from_str::<Value>(header) else { return (true, false) };
+    let place = |v: &Value| v.pointer("/location/0").and_then(Value::as_str).unwrap_or("request").to_owned();
+    let places: Vec<String> = list.iter().map(place).collect();
+    (places.iter().any(|p| p != "response"), places.iter().any(|p| p == "response"))
 }
 
 /// A decode failure: ours when the body satisfies the response's schema,
@@ -325,6 +346,18 @@ mod tests {
         assert_eq!(classify(&spec(), &operation(), &server).map(|(kind, _)| kind), Some(Kind::Status));
         let passed = call(json!({"operation": "list_pets", "kind": "passed", "status": 200}));
         assert_eq!(classify(&spec(), &operation(), &passed), None);
+    }
+
+    #[test]
+    fn violations_of_prisms_own_answer_are_prisms() {
+        let answer = r#"[{"location":["response","body","roles","0"],"severity":"Error","code":"type","message":"must be object"}]"#;
+        let bad_answer = call(json!({"operation": "list_pets", "kind": "status", "status": 500, "violations": answer}));
+        assert_eq!(classify(&spec(), &operation(), &bad_answer).map(|(kind, _)| kind), Some(Kind::PrismAnswer));
+        let both = r#"[{"location":["request","query","limit"]},{"location":["response","body"]}]"#;
+        let flagged = call(json!({"operation": "list_pets", "kind": "status", "status": 500, "violations": both}));
+        assert_eq!(classify(&spec(), &operation(), &flagged).map(|(kind, _)| kind), Some(Kind::Flagged));
+        let crashed = call(json!({"operation": "list_pets", "kind": "prism-crash", "error": "Prism crashed"}));
+        assert_eq!(classify(&spec(), &operation(), &crashed).map(|(kind, _)| kind), Some(Kind::PrismCrash));
     }
 
     #[test]
