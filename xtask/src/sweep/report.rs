@@ -45,6 +45,8 @@ pub enum Kind {
     PrismAnswer,
     /// Prism crashed on the request (its process ended).
     PrismCrash,
+    /// Prism did not start on the document of the call's chunk.
+    PrismStart,
     /// Any other non-2xx answer.
     Status,
     /// The harness could not make the typed input from the value.
@@ -56,8 +58,19 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] =
-        [Kind::Flagged, Kind::DecodeOurs, Kind::DecodePrism, Kind::PrismAnswer, Kind::PrismCrash, Kind::Status, Kind::Input, Kind::Panic, Kind::Timeout, Kind::Error];
+    pub const ALL: [Kind; 11] = [
+        Kind::Flagged,
+        Kind::DecodeOurs,
+        Kind::DecodePrism,
+        Kind::PrismAnswer,
+        Kind::PrismCrash,
+        Kind::PrismStart,
+        Kind::Status,
+        Kind::Input,
+        Kind::Panic,
+        Kind::Timeout,
+        Kind::Error,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -66,6 +79,7 @@ impl Kind {
             Kind::DecodePrism => "decode (Prism's)",
             Kind::PrismAnswer => "bad answer (Prism's)",
             Kind::PrismCrash => "Prism crashed",
+            Kind::PrismStart => "Prism did not start",
             Kind::Status => "other status",
             Kind::Input => "input",
             Kind::Panic => "panic",
@@ -99,6 +113,7 @@ pub fn classify(spec: &Value, operation: &Operation, call: &Call) -> Option<(Kin
         "decode" => Some(attribute(spec, operation, call)),
         "input" => Some((Kind::Input, None)),
         "prism-crash" => Some((Kind::PrismCrash, None)),
+        "prism-start" => Some((Kind::PrismStart, None)),
         "panic" => Some((Kind::Panic, None)),
         "timeout" => Some((Kind::Timeout, None)),
         _ => Some((Kind::Error, None)),

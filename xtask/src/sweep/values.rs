@@ -96,7 +96,16 @@ impl<'a> Values<'a> {
         for key in ["oneOf", "anyOf"] {
             if let Some(alternatives) = object.get(key).and_then(Value::as_array) {
                 let not_null = |a: &&Value| a.get("type").and_then(Value::as_str) != Some("null");
-                return alternatives.iter().filter(not_null).find_map(|a| self.build_at(a, depth, path));
+                // The schema's own keywords apply beside the alternative
+                // (`type: object` with `anyOf: [{required: [a]}, {required: [b]}]`).
+                let own = without(object, key);
+                let structural = own.keys().any(|k| matches!(k.as_str(), "type" | "properties" | "required" | "items"));
+                return alternatives.iter().filter(not_null).find_map(|alternative| match alternative.as_object() {
+                    Some(alternative) if structural && !alternative.contains_key("$ref") => {
+                        self.build_object_schema(&merge(&own, alternative), depth, path)
+                    }
+                    _ => self.build_at(alternative, depth, path),
+                });
             }
         }
         let kind = object.get("type").and_then(Value::as_str).or_else(|| {
@@ -176,6 +185,22 @@ impl<'a> Values<'a> {
             None => None,
         }
     }
+}
+
+/// `own` with `alternative`'s keywords added: `required` lists and
+/// `properties` joined, any other keyword the alternative's.
+fn merge(own: &Map<String, Value>, alternative: &Map<String, Value>) -> Map<String, Value> {
+    let mut merged = own.clone();
+    for (key, value) in alternative {
+        match (key.as_str(), merged.get_mut(key), value) {
+            ("required", Some(Value::Array(list)), Value::Array(more)) => list.extend(more.iter().filter(|v| !list.contains(v)).cloned().collect::<Vec<_>>()),
+            ("properties", Some(Value::Object(map)), Value::Object(more)) => map.extend(more.clone()),
+            _ => {
+                merged.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    merged
 }
 
 fn without(object: &Map<String, Value>, key: &str) -> Map<String, Value> {
@@ -381,6 +406,9 @@ mod tests {
     fn objects_hold_their_required_properties_and_unions_an_alternative() {
         let pet = built(json!({"$ref": "#/components/schemas/Pet"}));
         assert_eq!(pet.as_object().map(|o| o.len()), Some(3), "{pet}");
+        let either = json!({"type": "object", "additionalProperties": false, "properties": {"a": {"type": "integer"}, "b": {"type": "string"}},
+                            "anyOf": [{"required": ["a"]}, {"required": ["b"]}]});
+        assert_eq!(built(either), json!({"a": 1}));
         let shape = built(json!({"$ref": "#/components/schemas/Shape"}));
         assert_eq!(shape, json!({"sides": 3}));
         built(json!({"type": "object", "minProperties": 2, "additionalProperties": {"type": "integer"}}));
