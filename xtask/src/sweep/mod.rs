@@ -401,7 +401,7 @@ impl Progress {
         if self.terminal {
             eprint!("\rsweep: {} {}/{} calls", self.spec, self.done, self.total);
             let _ = std::io::stderr().flush();
-        } else if self.done % step == 0 || self.done == self.total {
+        } else if self.done.is_multiple_of(step) || self.done == self.total {
             eprintln!("sweep: {} {}/{} calls", self.spec, self.done, self.total);
         }
     }

@@ -207,9 +207,12 @@ fn without(object: &Map<String, Value>, key: &str) -> Map<String, Value> {
     object.iter().filter(|(k, _)| *k != key).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
+/// A bound and whether it is exclusive.
+type Bound = Option<(f64, bool)>;
+
 /// The bounds of a number schema, exclusive ones as OpenAPI 3.0 writes them
 /// (a boolean beside `minimum`) or as 3.1 does (a number).
-fn bounds(object: &Map<String, Value>) -> (Option<(f64, bool)>, Option<(f64, bool)>) {
+fn bounds(object: &Map<String, Value>) -> (Bound, Bound) {
     let bound = |value: &str, exclusive: &str| {
         match (object.get(value).and_then(Value::as_f64), object.get(exclusive)) {
             (_, Some(Value::Number(n))) => n.as_f64().map(|n| (n, true)),
