@@ -9,7 +9,7 @@
 //! followed a bounded number of times, and a recursive schema is not entered
 //! again on the same path.
 
-use regex::Regex;
+use fancy_regex::Regex;
 use serde_json::{Map, Value, json};
 
 use super::schema;
@@ -302,11 +302,11 @@ fn string(object: &Map<String, Value>) -> Option<Value> {
 /// A string of `min..=max` characters the pattern matches: one written
 /// from the pattern's syntax tree (the shortest repetition of the first
 /// alternative and the first character of each class), else the first of a
-/// few candidates that matches. Patterns are ECMA 262; the `regex` crate
-/// reads the usual ones the same way.
+/// few candidates that matches. Patterns are ECMA 262; `fancy-regex` reads
+/// them with their look-arounds (Oxide's names), which `regex` refuses.
 fn matching(pattern: &str, min: usize, max: usize) -> Option<String> {
     let regex = Regex::new(pattern).ok()?;
-    let fits = |text: &str| regex.is_match(text) && (min..=max).contains(&text.chars().count());
+    let fits = |text: &str| regex.is_match(text).unwrap_or(false) && (min..=max).contains(&text.chars().count());
     if let Ok(hir) = regex_syntax::Parser::new().parse(pattern) {
         let mut text = String::new();
         write_hir(&hir, &mut text, 0);
@@ -397,6 +397,9 @@ mod tests {
         assert_eq!(built(json!({"type": "string", "pattern": "^ch_[a-zA-Z0-9]+$"})), json!("ch_0"));
         built(json!({"type": "string", "pattern": "^(v1|v2)/[a-z]{2,3}-\\d+$"}));
         built(json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 6}));
+        // A look-ahead, as Oxide's names have: not a UUID, then a name.
+        let name = "^(?![0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$)^[a-z]([a-zA-Z0-9-]*[a-zA-Z0-9]+)?$";
+        built(json!({"type": "string", "pattern": name, "maxLength": 63}));
         assert_eq!(built(json!({"type": "integer", "minimum": 10, "maximum": 20})), json!(10));
         assert_eq!(built(json!({"type": "integer", "maximum": 0, "exclusiveMaximum": true})), json!(-1));
         assert_eq!(built(json!({"type": "integer", "minimum": 5, "multipleOf": 4})), json!(8));
