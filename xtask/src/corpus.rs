@@ -105,16 +105,12 @@ pub struct OneArgs {
 }
 
 pub fn run_one(args: &OneArgs) -> anyhow::Result<()> {
-    let (spec, out, name) = (args.spec.as_path(), &args.out, &args.name);
-    let (inputs, referenced) = crate::references::read_with_references(&[spec.to_path_buf()], &file_name)?;
-    let config = Config::new(name).layout(Layout::Member).command(COMMAND).manifest_name("(command line)").referenced_files(referenced);
+    let (config, inputs) = read_spec(&args.spec, &args.name, COMMAND)?;
     let started = Instant::now();
     let generated = generator::generate(&config, &inputs);
     let time = started.elapsed();
     let written = generated.map_err(|e| anyhow::anyhow!(e.to_string())).and_then(|output| {
-        let out = Path::new(out);
-        let plan = files::plan(out, &output.files, "src/generated")?;
-        files::apply(out, &output.files, &plan)?;
+        write_crate(&args.out, &output)?;
         let model = &output.model;
         Ok((model.operations.len(), model.types.len(), model.warnings.len()))
     });
@@ -123,19 +119,42 @@ pub fn run_one(args: &OneArgs) -> anyhow::Result<()> {
     written.map(drop)
 }
 
-/// A spec file and the names its crate gets.
-struct Spec {
-    path: PathBuf,
-    file_name: String,
-    /// The crate's folder under target/corpus/.
-    folder: String,
-    crate_name: String,
+/// The generator's configuration and inputs for the crate `name` from
+/// `spec` (and the files it refers to), a member of a scratch workspace
+/// whose files name `command`.
+pub fn read_spec(spec: &Path, name: &str, command: &str) -> anyhow::Result<(Config, Vec<generator::SpecInput>)> {
+    let (inputs, referenced) = crate::references::read_with_references(&[spec.to_path_buf()], &file_name)?;
+    let config = Config::new(name).layout(Layout::Member).command(command).manifest_name("(command line)").referenced_files(referenced);
+    Ok((config, inputs))
 }
 
-/// The spec files of `dir`, sorted by name, each with a folder name of its own.
-fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
+/// Writes the generated crate into `out`.
+pub fn write_crate(out: &Path, output: &generator::Output) -> anyhow::Result<()> {
+    let plan = files::plan(out, &output.files, "src/generated")?;
+    files::apply(out, &output.files, &plan)
+}
+
+/// A spec file and the names its crate gets.
+pub struct Spec {
+    pub path: PathBuf,
+    pub file_name: String,
+    /// The crate's folder under the scratch workspace.
+    pub folder: String,
+    pub crate_name: String,
+}
+
+/// The spec files of `dir`, sorted by name, each with a folder name of its
+/// own, then its split specs.
+pub fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
+    let mut specs = name_files(spec_files(dir)?);
+    add_multi(&mut specs, dir)?;
+    Ok(specs)
+}
+
+/// Spec files given one by one, each with a folder name of its own.
+pub fn name_files(paths: Vec<PathBuf>) -> Vec<Spec> {
     let mut specs: Vec<Spec> = Vec::new();
-    for path in spec_files(dir)? {
+    for path in paths {
         let name = file_name(&path);
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let mut folder = sanitize(&stem);
@@ -146,7 +165,11 @@ fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
         let crate_name = format!("corpus-{folder}");
         specs.push(Spec { path, file_name: name, folder, crate_name });
     }
-    // Split specs: each folder of `multi/`, from its `openapi.yaml`.
+    specs
+}
+
+/// Split specs: each folder of `dir/multi/`, from its `openapi.yaml`.
+fn add_multi(specs: &mut Vec<Spec>, dir: &Path) -> anyhow::Result<()> {
     for entry in multi_entries(dir)? {
         let Some(folder_name) = entry.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()) else { continue };
         let mut folder = sanitize(&folder_name);
@@ -156,7 +179,7 @@ fn list_specs(dir: &Path) -> anyhow::Result<Vec<Spec>> {
         let crate_name = format!("corpus-{folder}");
         specs.push(Spec { path: entry, file_name: format!("multi/{folder_name}"), folder, crate_name });
     }
-    Ok(specs)
+    Ok(())
 }
 
 /// The entry file (`openapi.yaml`) of each folder of `dir/multi/`, sorted.

@@ -8,10 +8,12 @@ pub mod diff;
 pub mod files;
 pub mod generate;
 pub mod history;
+pub mod prism;
 pub mod process;
 pub mod references;
 pub mod regen;
 pub mod semver;
+pub mod sweep;
 pub mod versions;
 
 /// The workspace root: xtask lives one folder below it.

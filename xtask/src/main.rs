@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::{Parser, Subcommand};
-use xtask::{bench, contract, corpus, diff, generate, regen, semver, versions};
+use xtask::{bench, contract, corpus, diff, generate, regen, semver, sweep, versions};
 
 /// The project's commands: regenerate the client, try the generator on any
 /// spec, compare APIs, run the benchmarks.
@@ -31,6 +31,12 @@ enum Command {
     /// Run the contract tests against Stoplight Prism serving the merged spec
     /// (needs Node.js and npm; installs Prism under target/contract/).
     Contract,
+    /// Call every operation of every spec in <DIR> (or of each --spec FILE)
+    /// through its generated client against Stoplight Prism in dynamic mode,
+    /// K times each (--calls), and print a table per spec; failures go to
+    /// target/sweep/<spec>/failures.json. Ends with the line `sweep: N
+    /// operations, P passed, F failed, S skipped`.
+    Sweep(sweep::Args),
     /// Report how the API made from specs/ differs from the one specs/ at a
     /// git revision make, each change classified as breaking or compatible
     /// for code using the crate.
@@ -71,6 +77,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(&args),
         Command::Corpus(args) => corpus::run(&args),
         Command::Contract => contract::run(),
+        Command::Sweep(args) => sweep::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Semver(args) => semver::run(&args),
         Command::Bench(args) => bench::run(&args),
