@@ -65,6 +65,13 @@ impl<'a, A, R: Operation<A>> Call<'a, A, R> {
         self
     }
 
+    /// For `.send_stream()`: limits each wait for more of the stream,
+    /// instead of the client's [`Timeouts::idle`](super::Timeouts::idle).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.request.options().idle_timeout = Some(timeout);
+        self
+    }
+
     /// For `.items()`: how many empty pages in a row, each with a new
     /// cursor, are followed before the stream ends with
     /// [`Error::InvalidResponse`] (default 10).

@@ -19,6 +19,7 @@ mod request;
 mod response;
 mod retry;
 mod security;
+mod sse;
 mod transport;
 mod update;
 
@@ -37,5 +38,6 @@ pub use request::{Request, RequestOptions, path_segment};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;
 pub use security::{Placement, SecurityScheme, TokenFuture, TokenProvider};
+pub use sse::{DONE, Event, EventStream, StreamError};
 pub use transport::{Core, CoreBuilder, DEFAULT_MAX_RESPONSE_BODY, DEFAULT_USER_AGENT, RedirectPolicy, Timeouts};
 pub use update::Update;

@@ -16,6 +16,9 @@ pub struct RequestOptions {
     pub attempt_timeout: Option<Duration>,
     /// Limit on the whole call, retries and waits included.
     pub total_timeout: Option<Duration>,
+    /// For streams of events: the longest wait for the next bytes, instead
+    /// of the client's [`Timeouts::idle`](super::Timeouts::idle).
+    pub idle_timeout: Option<Duration>,
     /// For `.items()` streams: empty pages in a row (each with a new cursor)
     /// followed before the stream ends with an error; `None` is the default,
     /// [`DEFAULT_MAX_EMPTY_PAGES`](super::DEFAULT_MAX_EMPTY_PAGES).

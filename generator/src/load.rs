@@ -582,6 +582,19 @@ mod check {
                 }
                 Some(EnumProblem::Read { reading, message }) => readings.push((pointer.to_owned(), reading, message)),
             }
+            if let Some((declared, foreign)) = foreign_keywords(schema) {
+                let keywords: Vec<&'static str> = foreign.iter().map(|(keyword, _)| *keyword).collect();
+                let message = match foreign.as_slice() {
+                    [(keyword, owner)] => {
+                        format!("`{keyword}` is a keyword of {owner}s, and this schema is `type: {declared}`: it is ignored")
+                    }
+                    _ => format!(
+                        "`{}` are keywords of other types, and this schema is `type: {declared}`: they are ignored",
+                        keywords.join("`, `")
+                    ),
+                };
+                readings.push((pointer.to_owned(), Reading::Ignored(keywords), message));
+            }
         });
         if let Some((pointer, message, help)) = refused {
             return Err(Error::Invalid { location: locate::locate(input, &pointer), message, help });
@@ -590,6 +603,7 @@ mod check {
         for (pointer, reading, message) in readings {
             let at = match &reading {
                 Reading::Type(_) | Reading::Untyped => format!("{pointer}/enum"),
+                Reading::Ignored(keywords) => format!("{pointer}/{}", keywords.first().copied().unwrap_or_default()),
                 Reading::Text(indices) => enum_pointer(&pointer, indices.first().copied()),
             };
             warnings.push(Warning::at(locate::locate(input, &at), message));
@@ -599,6 +613,11 @@ mod check {
                     schema.insert("type".to_owned(), Value::String(kind.to_owned()));
                 }
                 Reading::Untyped => {}
+                Reading::Ignored(keywords) => {
+                    for keyword in keywords {
+                        schema.remove(keyword);
+                    }
+                }
                 Reading::Text(indices) => {
                     if let Some(Value::Array(values)) = schema.get_mut("enum") {
                         for index in indices {
@@ -629,6 +648,41 @@ mod check {
         /// The schema is a string, and these values are numbers or booleans:
         /// their text.
         Text(Vec<usize>),
+        /// Keywords of other types than the schema's declared one, which
+        /// JSON Schema applies only to values of those types: dropped.
+        Ignored(Vec<&'static str>),
+    }
+
+    /// The keywords that apply to values of one type only, by type. `enum`
+    /// and `format` are not among them: enums are checked on their own
+    /// ([`enum_problem`]), and a format the model does not know is ignored.
+    const TYPE_KEYWORDS: [(&str, &[&str]); 4] = [
+        ("string", &["pattern", "minLength", "maxLength"]),
+        ("number", &["multipleOf", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]),
+        ("object", &["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+        ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
+    ];
+
+    /// A schema of one declared type that also holds keywords of another
+    /// (GitHub's `type: string` with `additionalProperties: true`). JSON
+    /// Schema applies a keyword only to values of its type, so a value of
+    /// the declared type meets them all: the one reading is the declared
+    /// type. Read as it is, openapiv3 would take the schema for an untyped
+    /// one, and the client for a map.
+    fn foreign_keywords(schema: &serde_json::Map<String, Value>) -> Option<(&'static str, Vec<(&'static str, &'static str)>)> {
+        let declared = schema.get("type")?.as_str()?;
+        let (declared, own) = match declared {
+            "integer" => ("integer", "number"),
+            "boolean" => ("boolean", "boolean"),
+            _ => TYPE_KEYWORDS.iter().find(|(ty, _)| *ty == declared).map(|(ty, _)| (*ty, *ty))?,
+        };
+        let foreign: Vec<(&'static str, &'static str)> = TYPE_KEYWORDS
+            .iter()
+            .filter(|(ty, _)| *ty != own)
+            .flat_map(|(ty, keywords)| keywords.iter().map(move |keyword| (*keyword, *ty)))
+            .filter(|(keyword, _)| schema.contains_key(*keyword))
+            .collect();
+        (!foreign.is_empty()).then_some((declared, foreign))
     }
 
     enum EnumProblem {

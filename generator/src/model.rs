@@ -194,6 +194,16 @@ pub struct Operation {
     /// (`/batches?beta=true` sends `beta=true`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub constant_query: Vec<ConstantQuery>,
+    /// The `Accept` header the operation sends: the media types its success
+    /// responses are read from, in status order. `None` when they are all
+    /// `application/json` (or there are none), which every call sends
+    /// unless told otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept: Option<String>,
+    /// Set when a success response is a stream of server-sent events
+    /// (`text/event-stream`): the call can also be read as that stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub events: Option<EventStream>,
     /// Which credentials the operation sends: alternatives, each a list of
     /// scheme keys sent together; an empty alternative makes credentials
     /// optional. `None` when the operation names no requirement or says
@@ -427,6 +437,31 @@ pub struct PartEncoding {
     pub style: Option<ParamStyle>,
 }
 
+/// The server-sent events an operation can answer with.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EventStream {
+    /// The status of the streaming response.
+    pub status: u16,
+    /// The type of each event's data: the `text/event-stream` schema.
+    pub ty: TypeRef,
+    /// The method of the `Api` trait that makes the streaming call
+    /// (`<operation>_stream`), claimed beside the operations' names.
+    pub method: String,
+    /// The body field that asks for a stream, which the streaming call
+    /// sets to `true`: an operation that answers JSON unless the body's
+    /// boolean `stream` says otherwise (OpenAI's). `None` when it needs none.
+    pub flag: Option<StreamFlag>,
+}
+
+/// The body field the streaming call sets to `true`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StreamFlag {
+    /// Its Rust name.
+    pub field: String,
+    /// How the body struct declares it.
+    pub shape: FieldShape,
+}
+
 /// A response with a single 2XX status code.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SuccessResponse {
@@ -490,6 +525,10 @@ pub enum TypeRef {
     /// An object of free keys, each with a value of the type
     /// (`BTreeMap<String, T>`).
     Map(Box<TypeRef>),
+    /// A value that may be JSON `null` where no field can be left out
+    /// instead: the item of a list, or the value of a map, whose schema is
+    /// `nullable` (`Option<T>`).
+    Nullable(Box<TypeRef>),
     /// Any JSON value: free-form schemas.
     Json,
 }
@@ -513,6 +552,7 @@ impl TypeRef {
             TypeRef::Boolean => "bool".to_owned(),
             TypeRef::Array(item) => format!("Vec<{}>", item.rust_type()),
             TypeRef::Map(value) => format!("BTreeMap<String, {}>", value.rust_type()),
+            TypeRef::Nullable(inner) => format!("Option<{}>", inner.rust_type()),
             TypeRef::Json => "serde_json::Value".to_owned(),
         }
     }
@@ -524,6 +564,7 @@ impl TypeRef {
             TypeRef::Bytes => "File".to_owned(),
             TypeRef::Array(item) => format!("Vec<{}>", item.value_type()),
             TypeRef::Map(value) => format!("BTreeMap<String, {}>", value.value_type()),
+            TypeRef::Nullable(inner) => format!("Option<{}>", inner.value_type()),
             other => other.rust_type(),
         }
     }

@@ -279,8 +279,10 @@ pub mod reserved {
         "max_empty_pages",
         "send",
         "send_with_response",
+        "send_stream",
         "into_future",
         "items",
+        "idle_timeout",
     ];
     /// The fallback variant of open enums and discriminated unions.
     pub const UNKNOWN_VARIANT: &str = "Unknown";

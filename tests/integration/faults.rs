@@ -330,7 +330,7 @@ impl Outcome {
 }
 
 fn client(url: String) -> Client {
-    let timeouts = Timeouts { connect: Some(Duration::from_secs(10)), attempt: Some(ATTEMPT_TIMEOUT), total: Some(Duration::from_secs(60)) };
+    let timeouts = Timeouts { connect: Some(Duration::from_secs(10)), attempt: Some(ATTEMPT_TIMEOUT), total: Some(Duration::from_secs(60)), idle: None };
     Client::builder(Environment::Custom(url))
         .basic_auth("key-id", "key-secret")
         .retry_policy(RetryPolicy::default().max_retries(RETRIES).backoff(Duration::from_millis(1), Duration::from_millis(5)))

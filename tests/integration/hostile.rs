@@ -317,7 +317,7 @@ async fn absurd_retry_after_values_are_returned_to_the_caller_without_panicking(
         let server = start(move |_| Reply::with_header(503, "Retry-After", retry_after, b"{}")).await;
         let client = builder(&server.url)
             .retry_policy(RetryPolicy::default().max_retry_after(cap).backoff(Duration::from_millis(1), Duration::from_millis(5)))
-            .timeouts(Timeouts { connect: Some(Duration::MAX), attempt: Some(Duration::MAX), total: Some(Duration::from_secs(5)) })
+            .timeouts(Timeouts { connect: Some(Duration::MAX), attempt: Some(Duration::MAX), total: Some(Duration::from_secs(5)), idle: None })
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         let started = Instant::now();
@@ -341,7 +341,7 @@ async fn absurd_retry_after_values_are_returned_to_the_caller_without_panicking(
     })
     .await;
     let client = builder(&server.url)
-        .timeouts(Timeouts { connect: Some(Duration::MAX), attempt: Some(Duration::MAX), total: Some(Duration::MAX) })
+        .timeouts(Timeouts { connect: Some(Duration::MAX), attempt: Some(Duration::MAX), total: Some(Duration::MAX), idle: None })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let page = client.list_line_item_groups("inv").await.unwrap_or_else(|e| panic!("{e}"));
@@ -377,7 +377,7 @@ async fn a_connect_timeout_is_retried_and_only_the_total_running_out_is_a_timeou
     let connect = Duration::from_millis(150);
     let client = builder(&url)
         .retry_policy(RetryPolicy::default().max_retries(2).backoff(Duration::from_millis(1), Duration::from_millis(2)))
-        .timeouts(Timeouts { connect: Some(connect), attempt: Some(Duration::from_secs(60)), total: Some(Duration::from_secs(20)) })
+        .timeouts(Timeouts { connect: Some(connect), attempt: Some(Duration::from_secs(60)), total: Some(Duration::from_secs(20)), idle: None })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
@@ -393,7 +393,7 @@ async fn a_connect_timeout_is_retried_and_only_the_total_running_out_is_a_timeou
     // The total shorter than the connect timeout: the total ran out.
     let total = Duration::from_millis(300);
     let client = builder(&url)
-        .timeouts(Timeouts { connect: Some(Duration::from_secs(30)), attempt: None, total: Some(total) })
+        .timeouts(Timeouts { connect: Some(Duration::from_secs(30)), attempt: None, total: Some(total), idle: None })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     match client.list_line_item_groups("inv").await {

@@ -204,7 +204,7 @@ fn with_new_names(api: &Api, renamed: &BTreeMap<String, String>) -> Api {
                     name.clone_from(new);
                 }
             }
-            TypeRef::Array(inner) | TypeRef::Map(inner) => rename(inner, renamed),
+            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => rename(inner, renamed),
             _ => {}
         }
     }

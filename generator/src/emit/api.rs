@@ -24,6 +24,19 @@ fn signature(op: &crate::model::Operation) -> TokenStream {
     }
 }
 
+/// The signature of the method that makes an operation's streaming call.
+fn stream_signature(op: &crate::model::Operation) -> Option<TokenStream> {
+    let events = op.events.as_ref()?;
+    let name = ident(&events.method);
+    let module = ident(&op.module);
+    let request = request_name(op);
+    let event = super::rust_type(&events.ty, &quote!(super::types::));
+    Some(quote! {
+        fn #name(&self, request: super::#module::#request)
+            -> impl ::std::future::Future<Output = ::std::result::Result<super::runtime::EventStream<#event>, super::Error>> + ::std::marker::Send
+    })
+}
+
 fn implementation(ctx: Context<'_>) -> TokenStream {
     let operations = &ctx.api.operations;
     let signatures = operations.iter().map(signature);
@@ -32,9 +45,16 @@ fn implementation(ctx: Context<'_>) -> TokenStream {
         let module = ident(&op.module);
         quote!({ super::#module::#name(&self.core, request) })
     });
+    let streams = operations.iter().filter_map(|op| {
+        let signature = stream_signature(op)?;
+        let name = ident(&op.events.as_ref()?.method);
+        let module = ident(&op.module);
+        Some(quote!(#signature { super::#module::#name(&self.core, request) }))
+    });
     quote! {
         impl Api for super::Client {
             #(#signatures #bodies)*
+            #(#streams)*
         }
     }
 }
@@ -54,6 +74,12 @@ fn declaration(ctx: Context<'_>) -> TokenStream {
         let method = op.name.trim_start_matches("r#");
         quote!({ super::runtime::not_implemented(self, #method, request) })
     });
+    let streams = operations.iter().filter_map(|op| {
+        let signature = stream_signature(op)?;
+        let method = op.events.as_ref()?.method.clone();
+        let doc = doc_lines(&format!("`{}`, read as a stream of server-sent events.", op.name.trim_start_matches("r#")));
+        Some(quote!(#doc #signature { super::runtime::not_implemented(self, #method, request) }))
+    });
     quote! {
         #![doc = " The API as a trait, so that code using it can be tested without a server."]
         #![allow(deprecated)]
@@ -72,6 +98,7 @@ fn declaration(ctx: Context<'_>) -> TokenStream {
         /// breaks no implementation. `Client` implements all of them.
         pub trait Api: ::std::marker::Send + ::std::marker::Sync {
             #(#docs #signatures #defaults)*
+            #(#streams)*
         }
     }
 }

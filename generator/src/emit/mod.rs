@@ -90,6 +90,7 @@ const RUNTIME: &[(&str, &str)] = &[
     ("response.rs", include_str!("../../runtime/response.rs")),
     ("retry.rs", include_str!("../../runtime/retry.rs")),
     ("security.rs", include_str!("../../runtime/security.rs")),
+    ("sse.rs", include_str!("../../runtime/sse.rs")),
     ("transport.rs", include_str!("../../runtime/transport.rs")),
     ("update.rs", include_str!("../../runtime/update.rs")),
 ];
@@ -172,6 +173,10 @@ pub fn rust_type(ty: &TypeRef, types: &TokenStream) -> TokenStream {
         TypeRef::Map(value) => {
             let value = rust_type(value, types);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(inner, types);
+            quote!(::std::option::Option<#inner>)
         }
         TypeRef::Json => quote!(::serde_json::Value),
     }

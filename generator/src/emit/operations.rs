@@ -402,6 +402,7 @@ fn builder(op: &Operation) -> TokenStream {
         }
     });
 
+    let events = op.events.as_ref().map(stream_call);
     quote! {
         #doc
         pub type #name<'a, A = super::Client> = super::runtime::Call<'a, A, #request>;
@@ -415,6 +416,7 @@ fn builder(op: &Operation) -> TokenStream {
             #(#setters)*
             #body_setter
             #stream
+            #events
         }
 
         impl<A: super::Api> super::runtime::Operation<A> for #request {
@@ -431,12 +433,78 @@ fn builder(op: &Operation) -> TokenStream {
     }
 }
 
+/// The builder's `send_stream`: the call read as server-sent events, with
+/// the body's flag set when the operation answers JSON without it.
+fn stream_call(events: &crate::model::EventStream) -> TokenStream {
+    let method = ident(&events.method);
+    let event = rust_type(&events.ty, &types_path());
+    let (flag, flag_doc) = match &events.flag {
+        Some(flag) => {
+            let field = ident(&flag.field);
+            let value = match flag.shape {
+                Shape::Plain => quote!(true),
+                Shape::Nullable | Shape::Optional => quote!(::std::option::Option::Some(true)),
+                Shape::Update => quote!(super::runtime::Update::Set(true)),
+            };
+            let doc = doc_lines(&format!("Sets the body's `{}` to `true`, which asks the server for the stream.", flag.field));
+            (quote!(request.body.#field = #value;), quote!(#[doc = ""] #doc))
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let request = if events.flag.is_some() { quote!(let mut request = self.request;) } else { quote!(let request = self.request;) };
+    quote! {
+        /// Sends the request and reads the answer as it arrives: a stream of
+        /// server-sent events, each one's data decoded. Retries, the attempt
+        /// timeout and the total timeout apply until the stream starts; then
+        /// each wait for more is limited by the idle timeout
+        /// ([`Timeouts::idle`](super::Timeouts::idle)). The stream ends at the
+        /// end of the body or at a `[DONE]` event, and dropping it closes the
+        /// connection.
+        #flag_doc
+        pub async fn send_stream(self) -> ::std::result::Result<super::runtime::EventStream<#event>, super::Error> {
+            #request
+            #flag
+            self.api.#method(request).await
+        }
+    }
+}
+
 /// `async fn <operation>(core, request)`: builds the HTTP request from the
 /// request struct and sends it. `Client`'s [`Api`] implementation calls it.
+/// With it, for an operation that can answer with server-sent events,
+/// `async fn <operation>_stream(core, request)`, which reads them.
 fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let request = request_name(op);
     let output = success_type(op, &TokenStream::new());
+    let accept = op.accept.as_ref().map(|accept| quote!(http.default_header("accept", #accept);));
+    let build = build_request(ctx, op);
+    let decode = decode(op);
+    let plain = quote! {
+        pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
+            #build
+            #accept
+            let raw = core.send(http).await?;
+            #decode
+        }
+    };
+    let Some(events) = &op.events else { return plain };
+    let stream = ident(&events.method);
+    let event = rust_type(&events.ty, &types_path());
+    quote! {
+        #plain
+
+        pub(crate) async fn #stream(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::runtime::EventStream<#event>, super::Error> {
+            #build
+            http.default_header("accept", "text/event-stream");
+            core.send_stream(http).await
+        }
+    }
+}
+
+/// The statements that build the HTTP request `http` of a call from its
+/// request struct `request`.
+fn build_request(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let path = build_path(op);
     let method = ident(op.method.as_str());
     let template = op.path_template();
@@ -474,7 +542,6 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
             }
         }
     });
-    let decode = decode(op);
     let fixed_headers = op.client_header_values.iter().map(|h| {
         let (wire, value) = (&h.wire_name, &h.value);
         quote!(http.default_header(#wire, #value);)
@@ -487,20 +554,16 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
         quote!(http.security(&[#(#alternatives),*]);)
     });
     quote! {
-        pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
-            #(#checks)*
-            #path
-            #[allow(unused_mut)]
-            let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
-            #(#constant_query)*
-            #(#params)*
-            #idempotency_key
-            #(#fixed_headers)*
-            #security
-            #body
-            let raw = core.send(http).await?;
-            #decode
-        }
+        #(#checks)*
+        #path
+        #[allow(unused_mut)]
+        let mut http = super::runtime::Request::new(super::runtime::Method::#method, #template, path, request.options.clone());
+        #(#constant_query)*
+        #(#params)*
+        #idempotency_key
+        #(#fixed_headers)*
+        #security
+        #body
     }
 }
 

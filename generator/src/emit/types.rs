@@ -104,6 +104,10 @@ fn value_rust_type(ty: &TypeRef) -> TokenStream {
             let value = value_rust_type(value);
             quote!(::std::collections::BTreeMap<::std::string::String, #value>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = value_rust_type(inner);
+            quote!(::std::option::Option<#inner>)
+        }
         other => rust_type(other, &TokenStream::new()),
     }
 }

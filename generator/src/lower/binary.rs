@@ -10,7 +10,7 @@ use crate::model::{TypeDef, TypeKind, TypeRef};
 pub fn text_for_bytes(ty: &mut TypeRef) {
     match ty {
         TypeRef::Bytes => *ty = TypeRef::String,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => text_for_bytes(inner),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => text_for_bytes(inner),
         _ => {}
     }
 }

@@ -9,6 +9,7 @@ mod query_string;
 mod schema;
 mod security;
 pub mod shapes;
+mod streams;
 
 pub use namespaces::namespace_problems;
 
@@ -129,6 +130,8 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
             version: merged.origins.operation_version(spec.path, spec.method_key).map(str::to_owned),
             client_header_values,
             constant_query: lowered.constant_query,
+            accept: lowered.accept,
+            events: lowered.events,
             security,
             idempotency_key: None,
         });
@@ -158,6 +161,9 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     binary::settle_bytes(&mut schemas.types, &multipart_bodies);
     mark_request_types(&operations, &mut schemas.types);
     settle_fields(&mut schemas.types);
+    streams::settle(&mut operations, &schemas.types, &mut notes, &|op| {
+        merged.origins.operation(&op.path, &op.method.as_str().to_ascii_lowercase(), "")
+    });
     if let Some(pagination) = &config.pagination {
         let mut matched = false;
         for operation in &mut operations {

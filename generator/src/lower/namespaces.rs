@@ -28,7 +28,8 @@ pub fn namespace_problems(api: &Api) -> Vec<String> {
     modules.sort_unstable();
     modules.dedup();
     scope("crate root modules".into(), reserved::ROOT_MODULES, modules.clone());
-    scope("Client methods".into(), reserved::CLIENT_METHODS, api.operations.iter().map(|o| o.name.as_str()).collect());
+    let streams = api.operations.iter().filter_map(|o| o.events.as_ref().map(|e| e.method.as_str()));
+    scope("Client methods".into(), reserved::CLIENT_METHODS, api.operations.iter().map(|o| o.name.as_str()).chain(streams).collect());
     for module in &modules {
         let in_module = api.operations.iter().filter(|o| o.module == *module);
         let items = in_module.flat_map(|o| [Some(o.builder.as_str()), Some(o.request_struct.as_str()), o.response_enum.as_deref()].into_iter().flatten());

@@ -23,6 +23,10 @@ pub struct Lowered {
     pub errors: Vec<ErrorResponse>,
     /// What the path key's query string fixes ([`super::query_string`]).
     pub constant_query: Vec<ConstantQuery>,
+    /// The `Accept` header, when not the client's `application/json`.
+    pub accept: Option<String>,
+    /// The server-sent events a success response can be, named later.
+    pub events: Option<crate::model::EventStream>,
     /// How a defect of the spec was read: a query string in the path key,
     /// path variables and path parameters that do not meet.
     pub warnings: Vec<Warning>,
@@ -159,6 +163,8 @@ pub fn lower_operation(
     };
 
     let mut success = Vec::new();
+    let mut read_media: Vec<(u16, &str)> = Vec::new();
+    let mut events = None;
     let mut errors = Vec::new();
     for (status, response) in &operation.responses.responses {
         let status_text = status.to_string();
@@ -166,8 +172,23 @@ pub fn lower_operation(
         let response = Resolver::new(components).response(response, &|| at(&pointer))?;
         match status {
             StatusCode::Code(code @ 200..=299) => {
+                let stream = response.content.iter().find(|(media_type, _)| is_event_stream(media_type));
+                if let (Some((media_type, media)), None) = (stream, &events) {
+                    let ty = match &media.schema {
+                        Some(schema) => {
+                            let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(media_type));
+                            let place = Place::Operation { path, method: method_key, pointer };
+                            let mut ty = schemas.type_ref(schema, &format!("{builder}Event"), &place)?;
+                            text_for_bytes(&mut ty);
+                            ty
+                        }
+                        None => TypeRef::Json,
+                    };
+                    events = Some(crate::model::EventStream { status: *code, ty, method: String::new(), flag: None });
+                }
                 let (ty, encoding) = match choose_media(&response.content) {
                     Some((content_type, media, encoding)) => {
+                        read_media.push((*code, content_type));
                         let ty = match (encoding, &media.schema) {
                             (Encoding::Binary, _) => TypeRef::Bytes,
                             (Encoding::Text, _) => TypeRef::String,
@@ -202,7 +223,30 @@ pub fn lower_operation(
     success.sort_by_key(|s| s.status);
     errors.sort_by(|a, b| a.status.cmp(&b.status));
 
-    Ok(Lowered { params, path_segments, body, success, errors, constant_query, warnings })
+    let accept = accept(read_media);
+    Ok(Lowered { params, path_segments, body, success, errors, constant_query, accept, events, warnings })
+}
+
+/// Whether a media type is `text/event-stream`, parameters aside.
+fn is_event_stream(media_type: &str) -> bool {
+    media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
+}
+
+/// The `Accept` header of an operation whose success bodies are read from
+/// `media` (status, media type): those types in status order, each once,
+/// unless they are all `application/json`, the client's default. A server
+/// that negotiates (Prism does) answers `406 Not Acceptable` to a JSON
+/// `Accept` on an operation that only answers HTML or a stream.
+fn accept(mut media: Vec<(u16, &str)>) -> Option<String> {
+    media.sort_by_key(|(status, _)| *status);
+    let mut types: Vec<&str> = Vec::new();
+    for (_, media_type) in media {
+        if !types.iter().any(|t| t.eq_ignore_ascii_case(media_type)) {
+            types.push(media_type);
+        }
+    }
+    let json = |media_type: &&str| media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
+    (!types.iter().all(json)).then(|| types.join(", "))
 }
 
 /// Path variables and declared path parameters that do not meet, read the
@@ -316,6 +360,10 @@ fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaTy
             (1, Encoding::Form)
         } else if essence == "multipart/form-data" {
             (2, Encoding::Multipart)
+        } else if essence == "text/event-stream" {
+            // Read as a stream by the streaming call; the plain call reads
+            // any other media type first, and this one whole as text.
+            (5, Encoding::Text)
         } else if essence.starts_with("text/") {
             (3, Encoding::Text)
         } else {

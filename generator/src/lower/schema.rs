@@ -244,7 +244,7 @@ impl<'a> SchemaLowerer<'a> {
         Ok(match items {
             Some(items) => {
                 let item = self.node_type(node(items), &format!("{context}Item"), &place.child("/items"))?;
-                TypeRef::Array(Box::new(item))
+                TypeRef::Array(Box::new(self.nullable(node(items), item)))
             }
             None => TypeRef::Array(Box::new(TypeRef::Json)),
         })
@@ -309,6 +309,22 @@ impl<'a> SchemaLowerer<'a> {
         }
     }
 
+    /// `ty`, the type of the item of a list or the value of a map, as
+    /// `Option` when its schema (or the component it refers to) is
+    /// `nullable`: a field can be left out for `null`, an item cannot. Any
+    /// JSON value holds `null` already.
+    fn nullable(&self, schema: Node<'_>, ty: TypeRef) -> TypeRef {
+        let data = match schema {
+            Node::Schema(schema) => Some(&schema.schema_data),
+            Node::Ref(reference) => self.component(reference).map(|s| &s.schema_data),
+        };
+        match ty {
+            TypeRef::Json | TypeRef::Nullable(_) => ty,
+            ty if data.is_some_and(|d| d.nullable) => TypeRef::Nullable(Box::new(ty)),
+            ty => ty,
+        }
+    }
+
     /// A component schema by reference, if the reference is local.
     fn component(&self, reference: &str) -> Option<&'a Schema> {
         crate::refs::schema(self.components, reference)
@@ -359,8 +375,8 @@ impl<'a> SchemaLowerer<'a> {
     ) -> Result<TypeRef> {
         Ok(match additional {
             Some(AdditionalProperties::Schema(value)) => {
-                let value = self.type_ref(value, &format!("{context}Value"), &place.child("/additionalProperties"))?;
-                TypeRef::Map(Box::new(value))
+                let ty = self.type_ref(value, &format!("{context}Value"), &place.child("/additionalProperties"))?;
+                TypeRef::Map(Box::new(self.nullable(node_unboxed(value), ty)))
             }
             Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
             Some(AdditionalProperties::Any(false)) | None => TypeRef::Json,
@@ -420,7 +436,8 @@ impl<'a> SchemaLowerer<'a> {
         let fields = self.fields(name, wire_name, object, place)?;
         let additional = match &object.additional_properties {
             Some(AdditionalProperties::Schema(value)) if !fields.is_empty() => {
-                Some(self.type_ref(value, &format!("{name}Value"), &place.child("/additionalProperties"))?)
+                let ty = self.type_ref(value, &format!("{name}Value"), &place.child("/additionalProperties"))?;
+                Some(self.nullable(node_unboxed(value), ty))
             }
             Some(AdditionalProperties::Any(true)) if !fields.is_empty() => Some(TypeRef::Json),
             _ => None,
@@ -657,6 +674,7 @@ fn variant_name(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".to_owned(),
         TypeRef::Array(item) => format!("{}List", variant_name(item)),
         TypeRef::Map(value) => format!("{}Map", variant_name(value)),
+        TypeRef::Nullable(inner) => format!("Nullable{}", variant_name(inner)),
         TypeRef::Json => "Value".to_owned(),
         TypeRef::Bytes => "Bytes".to_owned(),
     }

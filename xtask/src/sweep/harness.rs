@@ -237,6 +237,7 @@ pub fn rust_type(ty: &TypeRef) -> String {
         TypeRef::DateTime => "chrono::DateTime<chrono::FixedOffset>".to_owned(),
         TypeRef::Array(item) => format!("Vec<{}>", rust_type(item)),
         TypeRef::Map(value) => format!("std::collections::BTreeMap<String, {}>", rust_type(value)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", rust_type(inner)),
         TypeRef::Json => "serde_json::Value".to_owned(),
         other => other.rust_type(),
     }

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::response::{SHOWN_BODY, request_id};
-use super::{Bytes, HeaderMap, HookError, RawResponse, StatusCode};
+use super::{Bytes, HeaderMap, HookError, RawResponse, StatusCode, StreamError};
 
 /// Everything a call can fail with.
 #[derive(Debug)]
@@ -42,6 +42,9 @@ pub enum Error {
     /// A [`Hook`](super::Hook) of the client failed; never retried. Its
     /// [`sent`](HookError::sent) says whether the attempt had gone out.
     Hook(HookError),
+    /// A stream of server-sent events failed after it started: an `error`
+    /// event, a body cut off inside an event, or the idle timeout.
+    Stream(StreamError),
 }
 
 impl Error {
@@ -52,7 +55,7 @@ impl Error {
             Error::Decode(e) => Some(e.raw.status),
             Error::Transport(e) => e.status(),
             Error::ResponseTooLarge { status, .. } => Some(*status),
-            Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) | Error::Hook(_) => None,
+            Error::Timeout(_) | Error::InvalidResponse(_) | Error::InvalidRequest(_) | Error::Hook(_) | Error::Stream(_) => None,
         }
     }
 
@@ -82,6 +85,7 @@ impl fmt::Display for Error {
                 write!(f, "the {status} response body is larger than the limit of {limit} bytes")
             }
             Error::Hook(e) => e.fmt(f),
+            Error::Stream(e) => e.fmt(f),
         }
     }
 }
@@ -92,6 +96,7 @@ impl std::error::Error for Error {
             Error::Transport(e) => Some(e),
             Error::Decode(e) => Some(&e.source),
             Error::Hook(e) => Some(e),
+            Error::Stream(e) => Some(e),
             _ => None,
         }
     }

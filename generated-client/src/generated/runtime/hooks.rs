@@ -281,10 +281,10 @@ impl Hooks {
         template: &'static str,
         attempt: u32,
         elapsed: Duration,
-        result: &Result<super::RawResponse, Error>,
+        result: &Result<super::transport::Answer, Error>,
     ) -> Result<(), Error> {
         let (status, headers, error) = match result {
-            Ok(raw) => (Some(raw.status), Some(&raw.headers), None),
+            Ok(answer) => (Some(answer.status()), Some(answer.headers()), None),
             Err(error) => (error.status(), error.response().map(|raw| &raw.headers), Some(error)),
         };
         let outcome = AttemptOutcome { method, url, template, attempt, elapsed, status, headers, error };

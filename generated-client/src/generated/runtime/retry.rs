@@ -111,7 +111,8 @@ impl RetryPolicy {
             | Error::InvalidResponse(_)
             | Error::InvalidRequest(_)
             | Error::ResponseTooLarge { .. }
-            | Error::Hook(_) => (false, None),
+            | Error::Hook(_)
+            | Error::Stream(_) => (false, None),
         }
     }
 }

@@ -14,6 +14,7 @@ use tracing::Instrument;
 use super::error::ApiError;
 use super::hooks::Hooks;
 use super::security::{self, Applied, SchemeCredentials, Secret};
+use super::sse::EventStream;
 use super::{Bytes, Credentials, Error, Hook, RawResponse, Request, RetryPolicy, SecurityScheme, TokenProvider};
 
 /// Time limits of a call. `None` means no limit.
@@ -24,8 +25,13 @@ pub struct Timeouts {
     /// One attempt: connecting, sending, and reading the whole response.
     pub attempt: Option<Duration>,
     /// The whole call, retries and waits included. A retry whose wait would
-    /// end past it is not made: the last error is returned at once.
+    /// end past it is not made: the last error is returned at once. For a
+    /// stream of events, the wait for its response to start.
     pub total: Option<Duration>,
+    /// A stream of events: the longest wait for its next bytes. A stream
+    /// that keeps sending runs as long as it lasts; the attempt and total
+    /// limits end with its start.
+    pub idle: Option<Duration>,
 }
 
 impl Default for Timeouts {
@@ -34,6 +40,7 @@ impl Default for Timeouts {
             connect: Some(Duration::from_secs(10)),
             attempt: Some(Duration::from_secs(30)),
             total: Some(Duration::from_secs(120)),
+            idle: Some(Duration::from_secs(60)),
         }
     }
 }
@@ -274,8 +281,7 @@ impl CoreBuilder {
             ));
         }
         self.schemes.check()?;
-        let mut headers = Vec::with_capacity(self.headers.len() + 3);
-        headers.push((http::header::ACCEPT, http::HeaderValue::from_static("application/json")));
+        let mut headers = Vec::with_capacity(self.headers.len() + 2);
         let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
         headers.push((http::header::USER_AGENT, header_value("User-Agent", user_agent)?));
         if let Some((name, credentials)) = &self.credentials {
@@ -284,11 +290,14 @@ impl CoreBuilder {
         for (name, value) in &self.headers {
             headers.push((header_name(name)?, header_value(name, value)?));
         }
-        let defaults = self
+        let mut defaults = self
             .defaults
             .iter()
             .map(|(name, value)| Ok((header_name(name)?, header_value(name, value)?)))
             .collect::<Result<Vec<_>, Error>>()?;
+        // JSON unless the caller or the operation (one that answers HTML or
+        // a stream) asks for something else.
+        defaults.push((http::header::ACCEPT, http::HeaderValue::from_static("application/json")));
         let http = match self.http {
             Some(client) => client,
             None => {
@@ -411,18 +420,44 @@ impl Core {
             http.response.status_code = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        let result = self.send_with_retries(&request, &span).instrument(span.clone()).await;
-        if let Some(status) = result.as_ref().map(|r| Some(r.status)).unwrap_or_else(Error::status) {
+        let result = self.send_with_retries(&request, &span, Reading::Whole).instrument(span.clone()).await;
+        if let Some(status) = result.as_ref().map(|r| Some(r.status())).unwrap_or_else(Error::status) {
             span.record("http.response.status_code", status.as_u16());
         }
-        result
+        match result? {
+            Answer::Whole(raw) => Ok(raw),
+            Answer::Stream(response) => read_whole(response, self.inner.max_response_body, &|error| Error::Transport(error)).await,
+        }
+    }
+
+    /// Sends the request of an operation that answers with server-sent
+    /// events, retrying as [`send`](Self::send) does until its response
+    /// starts; a status outside 200–299 becomes [`Error::Api`]. The events
+    /// then arrive as the stream is read, each within the idle timeout.
+    pub async fn send_stream<T: serde::de::DeserializeOwned>(&self, request: Request) -> Result<EventStream<T>, Error> {
+        let span = tracing::info_span!(
+            "http_request",
+            http.request.method = %request.method,
+            http.route = request.template,
+            http.response.status_code = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let result = self.send_with_retries(&request, &span, Reading::Stream).instrument(span.clone()).await;
+        if let Some(status) = result.as_ref().map(|r| Some(r.status())).unwrap_or_else(Error::status) {
+            span.record("http.response.status_code", status.as_u16());
+        }
+        let idle = request.options.idle_timeout.or(self.inner.timeouts.idle);
+        match result? {
+            Answer::Stream(response) => Ok(EventStream::new(response, idle, self.inner.max_response_body)),
+            Answer::Whole(raw) => Ok(EventStream::from_body(raw.body)),
+        }
     }
 
     /// The attempts of one call. Each attempt runs under one timer: the
     /// attempt timeout or, when it ends sooner, what is left of the total.
     /// A retry whose wait would end past the total deadline is not made: the
     /// last error is returned at once.
-    async fn send_with_retries(&self, request: &Request, span: &tracing::Span) -> Result<RawResponse, Error> {
+    async fn send_with_retries(&self, request: &Request, span: &tracing::Span, reading: Reading) -> Result<Answer, Error> {
         check_path(request.template, &request.path)?;
         let chosen = self.inner.schemes.choose(request.security, &request.method, request.template)?;
         // The names of query parameters that carry a secret: their values are
@@ -454,7 +489,7 @@ impl Core {
             };
             // Asked before each attempt: a provider's token may have been refreshed.
             let credentials = security::apply(&chosen).await?;
-            let error = match self.attempt(request, &url, &credentials, attempt_limit, left.zip(total), attempts).await {
+            let error = match self.attempt(request, &url, &credentials, attempt_limit, left.zip(total), attempts, reading).await {
                 Ok(response) => return Ok(response),
                 Err(Error::Transport(error)) => match error.url().map(|url| security::redact_query(url, &secret_query)) {
                     Some(shown) => Error::Transport(error.with_url(shown)),
@@ -505,6 +540,7 @@ impl Core {
     /// One attempt, the number `number` of the call, with the client's
     /// hooks around it; `total` is the time left of the call and the call's
     /// limit.
+    #[allow(clippy::too_many_arguments, reason = "the attempt's inputs, each of its own kind; a struct of them would be built once here")]
     async fn attempt(
         &self,
         request: &Request,
@@ -513,7 +549,8 @@ impl Core {
         limit: Option<Duration>,
         total: Option<(Duration, Duration)>,
         number: u32,
-    ) -> Result<RawResponse, Error> {
+        reading: Reading,
+    ) -> Result<Answer, Error> {
         let mut sent = url.clone();
         if !credentials.query.is_empty() {
             sent.query_pairs_mut().extend_pairs(credentials.query.iter().map(|(name, value)| (*name, value.as_str())));
@@ -556,7 +593,7 @@ impl Core {
         }
         let hooks = &self.inner.hooks;
         if hooks.is_empty() {
-            return self.exchange(http, limit, total).await;
+            return self.exchange(http, limit, total, reading).await;
         }
         // The hooks' time counts against the call's total, not the attempt's.
         // Boxed: only a client with hooks pays for their room in the future.
@@ -565,14 +602,21 @@ impl Core {
         let http = Box::pin(hooks.before(http, request.template, number, secret_query, total)).await?;
         let total = total.map(|(left, limit)| (left.saturating_sub(before.elapsed()), limit));
         let started = Instant::now();
-        let result = self.exchange(http, limit, total).await;
+        let result = self.exchange(http, limit, total, reading).await;
         hooks.after(&request.method, url, request.template, number, started.elapsed(), &result)?;
         result
     }
 
     /// Sends one attempt's request and reads its response, under one timer
-    /// (see [`attempt`](Self::attempt)).
-    async fn exchange(&self, mut http: reqwest::Request, limit: Option<Duration>, total: Option<(Duration, Duration)>) -> Result<RawResponse, Error> {
+    /// (see [`attempt`](Self::attempt)). A stream's timer ends when its
+    /// response starts, unless that is an error, which is read whole.
+    async fn exchange(
+        &self,
+        mut http: reqwest::Request,
+        limit: Option<Duration>,
+        total: Option<(Duration, Duration)>,
+        reading: Reading,
+    ) -> Result<Answer, Error> {
         // One timer: the attempt's limit or, when it ends sooner, what is
         // left of the total (and then its expiry is the total's).
         let (timer, total) = match total {
@@ -591,34 +635,90 @@ impl Core {
             Some(limit) if error.is_timeout() && !error.is_connect() => Error::Timeout(limit),
             _ => Error::Transport(error),
         };
-        *http.timeout_mut() = timer;
-        let mut response = self.inner.http.execute(http).await.map_err(timed_out)?;
-        let status = response.status();
-        let limit = self.inner.max_response_body;
-        let too_large = |length: u64| Error::ResponseTooLarge { status, limit, length: Some(length) };
-        // A declared length past the limit fails before a byte is read; the
-        // body is read chunk by chunk, and reading stops at the limit.
-        if let Some(length) = response.content_length().filter(|&length| length > limit as u64) {
-            return Err(too_large(length));
-        }
-        let headers = std::mem::take(response.headers_mut());
-        let mut chunks: Vec<Bytes> = Vec::new();
-        let mut read = 0usize;
-        while let Some(chunk) = response.chunk().await.map_err(timed_out)? {
-            read = read.saturating_add(chunk.len());
-            if read > limit {
-                return Err(Error::ResponseTooLarge { status, limit, length: None });
+        let max = self.inner.max_response_body;
+        let response = match (reading, timer) {
+            (Reading::Whole, _) => {
+                *http.timeout_mut() = timer;
+                self.inner.http.execute(http).await.map_err(timed_out)?
             }
-            chunks.push(chunk);
-        }
-        let body = match chunks.len() {
-            0 => Bytes::new(),
-            1 => chunks.pop().unwrap_or_default(),
-            _ => Bytes::from(chunks.concat()),
+            (Reading::Stream, None) => self.inner.http.execute(http).await.map_err(timed_out)?,
+            (Reading::Stream, Some(timer)) => match tokio::time::timeout(timer, self.inner.http.execute(http)).await {
+                Ok(response) => response.map_err(timed_out)?,
+                Err(_) => return Err(Error::Timeout(total.unwrap_or(timer))),
+            },
         };
-        let raw = RawResponse { status, headers, body };
-        if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
+        match reading {
+            Reading::Stream if response.status().is_success() => Ok(Answer::Stream(response)),
+            Reading::Stream => match timer {
+                Some(timer) => match tokio::time::timeout(timer, read_whole(response, max, &timed_out)).await {
+                    Ok(answer) => answer.map(Answer::Whole),
+                    Err(_) => Err(Error::Timeout(total.unwrap_or(timer))),
+                },
+                None => read_whole(response, max, &timed_out).await.map(Answer::Whole),
+            },
+            Reading::Whole => read_whole(response, max, &timed_out).await.map(Answer::Whole),
+        }
     }
+}
+
+/// How a call reads a successful response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// All of it, before the call returns.
+    Whole,
+    /// As it arrives: a stream of events.
+    Stream,
+}
+
+/// A successful attempt's response: read whole, or still arriving.
+pub(crate) enum Answer {
+    Whole(RawResponse),
+    Stream(reqwest::Response),
+}
+
+impl Answer {
+    pub(crate) fn status(&self) -> http::StatusCode {
+        match self {
+            Answer::Whole(raw) => raw.status,
+            Answer::Stream(response) => response.status(),
+        }
+    }
+
+    pub(crate) fn headers(&self) -> &http::HeaderMap {
+        match self {
+            Answer::Whole(raw) => &raw.headers,
+            Answer::Stream(response) => response.headers(),
+        }
+    }
+}
+
+/// Reads the whole body of `response`, at most `limit` bytes; a status
+/// outside 200–299 becomes [`Error::Api`].
+async fn read_whole(mut response: reqwest::Response, limit: usize, timed_out: &(dyn Fn(reqwest::Error) -> Error + Sync)) -> Result<RawResponse, Error> {
+    let status = response.status();
+    let too_large = |length: u64| Error::ResponseTooLarge { status, limit, length: Some(length) };
+    // A declared length past the limit fails before a byte is read; the
+    // body is read chunk by chunk, and reading stops at the limit.
+    if let Some(length) = response.content_length().filter(|&length| length > limit as u64) {
+        return Err(too_large(length));
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut read = 0usize;
+    while let Some(chunk) = response.chunk().await.map_err(timed_out)? {
+        read = read.saturating_add(chunk.len());
+        if read > limit {
+            return Err(Error::ResponseTooLarge { status, limit, length: None });
+        }
+        chunks.push(chunk);
+    }
+    let body = match chunks.len() {
+        0 => Bytes::new(),
+        1 => chunks.pop().unwrap_or_default(),
+        _ => Bytes::from(chunks.concat()),
+    };
+    let raw = RawResponse { status, headers, body };
+    if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
 }
 
 /// Refuses a filled-in path whose parameters would change its shape: a
