@@ -64,8 +64,9 @@ fn every_fixture_crate_compiles_without_warnings() {
 /// `fixtures/crate-tests/<name>.rs` is an integration test of the crate
 /// generated from `fixtures/constructs/<name>.yaml` (or, for
 /// `versions-<case>.rs`, from the manifest and specs of
-/// `fixtures/versions/<case>/`), which sends requests
-/// to a local server (wiremock) and decodes what comes back. One workspace,
+/// `fixtures/versions/<case>/`, and for `corpus-<spec>.rs` from the shared
+/// corpus's `<spec>.yaml`), which sends requests to a local server
+/// (wiremock, or one of the test's own) and decodes what comes back. One workspace,
 /// one `cargo test` (which also runs the runtime's own unit tests inside
 /// each crate), dependencies pinned by the workspace's lock file.
 #[test]
@@ -78,12 +79,19 @@ fn fixture_crates_pass_their_own_tests() {
     let mut members = Vec::new();
     for test in tests {
         let stem = test.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").to_owned();
-        let (config, inputs) = match stem.strip_prefix("versions-") {
-            Some(case) => {
+        let corpus_spec = stem.strip_prefix("corpus-").map(|name| root().join("../shared/corpus").join(format!("{name}.yaml")));
+        let (config, inputs) = match (stem.strip_prefix("versions-"), corpus_spec) {
+            (Some(case), _) => {
                 let case = crate::versions::read_case(&fixtures.join("versions").join(case));
                 (case.config, case.inputs)
             }
-            None => {
+            (None, Some(spec)) => {
+                let text = std::fs::read_to_string(&spec)
+                    .unwrap_or_else(|e| panic!("{}: {e} (the corpus is expected beside the repository)", spec.display()));
+                let name = spec.file_name().and_then(|n| n.to_str()).unwrap_or("spec").to_owned();
+                (generator::Config::new("fixture"), vec![generator::SpecInput { name, version: None, text }])
+            }
+            (None, None) => {
                 let spec = fixtures.join("constructs").join(format!("{stem}.yaml"));
                 let text = std::fs::read_to_string(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
                 (crate::support::fixture_config(&stem), vec![generator::SpecInput { name: format!("{stem}.yaml"), version: None, text }])

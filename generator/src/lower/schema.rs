@@ -513,11 +513,23 @@ impl<'a> SchemaLowerer<'a> {
     ) -> Result<TypeKind> {
         let mut variants = Vec::new();
         let mut taken = BTreeSet::new();
+        let implied = if discriminator.is_none() { self.implied_discriminator(members) } else { None };
+        let property = discriminator.map(|d| d.property_name.clone()).or(implied);
         for (index, member) in members.iter().enumerate() {
             let member_place = place.child(&format!("/{keyword}/{index}"));
             let ty = self.type_ref(member, &format!("{name}Variant{}", index + 1), &member_place)?;
-            let tags = match (discriminator, member) {
-                (Some(d), ReferenceOr::Reference { reference }) => discriminator_values(d, reference),
+            // The mapping's values for the member; else the one value the
+            // member fixes its property to; else, by the rule for a
+            // discriminator without a mapping, the schema's name.
+            let mapped = match (discriminator, member) {
+                (Some(d), ReferenceOr::Reference { reference }) => mapped_values(d, reference),
+                _ => Vec::new(),
+            };
+            let fixed = property.as_deref().and_then(|property| self.fixed_value(member, property));
+            let tags = match (mapped.is_empty(), fixed, discriminator, member) {
+                (false, _, _, _) => mapped,
+                (true, Some(value), _, _) => vec![value],
+                (true, None, Some(_), ReferenceOr::Reference { reference }) => vec![schema_name(reference)],
                 _ => Vec::new(),
             };
             // Members that are copies of one schema (`lower::shapes`) are
@@ -533,11 +545,59 @@ impl<'a> SchemaLowerer<'a> {
             let base = variant_name(&ty);
             variants.push(UnionVariant { name: naming::unique(base, &mut taken), ty, boxed: false, tags });
         }
-        let property = discriminator
-            .filter(|_| variants.iter().all(|v| !v.tags.is_empty()))
-            .map(|d| d.property_name.clone());
+        let property = property.filter(|_| variants.iter().all(|v| !v.tags.is_empty()));
         let fallback = property.is_some().then(|| naming::unique(naming::reserved::UNKNOWN_VARIANT.to_owned(), &mut taken));
         Ok(TypeKind::Union { variants, discriminator: property, fallback })
+    }
+
+    /// The discriminator a union without one has all the same: a property
+    /// that every member requires and fixes to a value of its own (a string
+    /// enum of one value, OpenAI's `type: response.output_text.delta`).
+    /// Without it the members would be tried in turn, and the first whose
+    /// other fields fit would take the value, its open enum keeping the
+    /// foreign tag as unknown. `type` is preferred, then the first name.
+    fn implied_discriminator(&self, members: &[ReferenceOr<Schema>]) -> Option<String> {
+        let first = members.first()?;
+        let object = self.merged_object(self.member_schema(first)?, 0)?;
+        let mut candidates: Vec<&String> = object.properties.keys().collect();
+        candidates.sort_by_key(|property| (property.as_str() != "type", property.as_str()));
+        candidates.into_iter().find_map(|property| {
+            let mut values = BTreeSet::new();
+            members
+                .iter()
+                .all(|member| self.fixed_value(member, property).is_some_and(|value| values.insert(value)))
+                .then(|| property.clone())
+        })
+    }
+
+    /// The value a union member fixes `property` to: a required property
+    /// whose schema is a string enum of one value.
+    fn fixed_value(&self, member: &ReferenceOr<Schema>, property: &str) -> Option<String> {
+        let object = self.merged_object(self.member_schema(member)?, 0)?;
+        if !object.required.iter().any(|r| r == property) {
+            return None;
+        }
+        let schema = match object.properties.get(property)? {
+            ReferenceOr::Reference { reference } => self.component(reference)?,
+            ReferenceOr::Item(schema) => schema.as_ref(),
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+                [Some(value)] => Some(value.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn member_schema<'s>(&self, member: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
+    where
+        'a: 's,
+    {
+        match member {
+            ReferenceOr::Reference { reference } => self.component(reference),
+            ReferenceOr::Item(schema) => Some(schema),
+        }
     }
 
     /// The type the manifest chose for the string field `schema.field`
@@ -680,17 +740,21 @@ fn variant_name(ty: &TypeRef) -> String {
     }
 }
 
-/// The discriminator values that select the member `reference`: the
-/// mapping's keys that point at it, or else the schema's own name.
-fn discriminator_values(discriminator: &openapiv3::Discriminator, reference: &str) -> Vec<String> {
+/// The values of the discriminator's mapping that select the member
+/// `reference`.
+fn mapped_values(discriminator: &openapiv3::Discriminator, reference: &str) -> Vec<String> {
     let schema_name = reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference);
-    let mapped: Vec<String> = discriminator
+    discriminator
         .mapping
         .iter()
         .filter(|(_, target)| *target == reference || target.as_str() == schema_name)
         .map(|(value, _)| value.clone())
-        .collect();
-    if mapped.is_empty() { vec![crate::locate::unescape_pointer_token(schema_name)] } else { mapped }
+        .collect()
+}
+
+/// The component name a reference names.
+fn schema_name(reference: &str) -> String {
+    crate::locate::unescape_pointer_token(reference.strip_prefix(SCHEMA_PREFIX).unwrap_or(reference))
 }
 
 fn enum_kind(values: &[&str]) -> TypeKind {
