@@ -218,6 +218,11 @@ pub fn lower_operation(
     }
     if let Some(default) = &operation.responses.default {
         let response = Resolver::new(components).response(default, &|| at("/responses/default"))?;
+        // With no 2XX documented, `default` is also what a success looks
+        // like: a server that negotiates serves its media types only.
+        if success.is_empty() {
+            read_media.extend(choose_media(&response.content).map(|(content_type, _, _)| (0, content_type)));
+        }
         errors.push(ErrorResponse { status: "default".to_owned(), description: response.description.clone() });
     }
     success.sort_by_key(|s| s.status);

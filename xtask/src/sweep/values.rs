@@ -100,7 +100,16 @@ impl<'a> Values<'a> {
                 // (`type: object` with `anyOf: [{required: [a]}, {required: [b]}]`).
                 let own = without(object, key);
                 let structural = own.keys().any(|k| matches!(k.as_str(), "type" | "properties" | "required" | "items"));
-                return alternatives.iter().filter(not_null).find_map(|alternative| match alternative.as_object() {
+                // `oneOf` wants exactly one alternative to match. In a path,
+                // query or header every value is text, and Prism reads the
+                // text of a number as a string too (GitHub's `workflow_id`,
+                // integer or file name): a string alternative, tried first,
+                // is built with text no number has.
+                let mut alternatives: Vec<&Value> = alternatives.iter().filter(not_null).collect();
+                if key == "oneOf" {
+                    alternatives.sort_by_key(|a| a.get("type").and_then(Value::as_str) != Some("string"));
+                }
+                return alternatives.into_iter().find_map(|alternative| match alternative.as_object() {
                     Some(alternative) if structural && !alternative.contains_key("$ref") => {
                         self.build_object_schema(&merge(&own, alternative), depth, path)
                     }
@@ -385,6 +394,13 @@ mod tests {
             panic!("{value} does not satisfy {schema}: {error}");
         }
         value
+    }
+
+    #[test]
+    fn one_of_a_number_or_a_string_is_text_no_number_has() {
+        // As a path parameter, `1` would match both alternatives.
+        assert_eq!(built(json!({"oneOf": [{"type": "integer"}, {"type": "string"}]})), json!("sweep"));
+        assert_eq!(built(json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})), json!(1));
     }
 
     #[test]
