@@ -545,7 +545,11 @@ impl<'a> SchemaLowerer<'a> {
             let base = variant_name(&ty);
             variants.push(UnionVariant { name: naming::unique(base, &mut taken), ty, boxed: false, tags });
         }
-        let property = property.filter(|_| variants.iter().all(|v| !v.tags.is_empty()));
+        // A tag that two members share cannot choose between them: such a
+        // union is read by trying each member, as one without a tag.
+        let mut tags = BTreeSet::new();
+        let distinct = variants.iter().flat_map(|v| v.tags.iter()).all(|tag| tags.insert(tag));
+        let property = property.filter(|_| distinct && variants.iter().all(|v| !v.tags.is_empty()));
         let fallback = property.is_some().then(|| naming::unique(naming::reserved::UNKNOWN_VARIANT.to_owned(), &mut taken));
         Ok(TypeKind::Union { variants, discriminator: property, fallback })
     }

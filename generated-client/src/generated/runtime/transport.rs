@@ -413,17 +413,9 @@ impl Core {
     /// Sends the request, retrying as the policy allows, within the
     /// timeouts; a status outside 200–299 becomes [`Error::Api`].
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
-        let span = tracing::info_span!(
-            "http_request",
-            http.request.method = %request.method,
-            http.route = request.template,
-            http.response.status_code = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-        );
+        let span = call_span(&request);
         let result = self.send_with_retries(&request, &span, Reading::Whole).instrument(span.clone()).await;
-        if let Some(status) = result.as_ref().map(|r| Some(r.status())).unwrap_or_else(Error::status) {
-            span.record("http.response.status_code", status.as_u16());
-        }
+        record_status(&span, &result);
         match result? {
             Answer::Whole(raw) => Ok(raw),
             Answer::Stream(response) => read_whole(response, self.inner.max_response_body, &|error| Error::Transport(error)).await,
@@ -435,17 +427,9 @@ impl Core {
     /// starts; a status outside 200–299 becomes [`Error::Api`]. The events
     /// then arrive as the stream is read, each within the idle timeout.
     pub async fn send_stream<T: serde::de::DeserializeOwned>(&self, request: Request) -> Result<EventStream<T>, Error> {
-        let span = tracing::info_span!(
-            "http_request",
-            http.request.method = %request.method,
-            http.route = request.template,
-            http.response.status_code = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-        );
+        let span = call_span(&request);
         let result = self.send_with_retries(&request, &span, Reading::Stream).instrument(span.clone()).await;
-        if let Some(status) = result.as_ref().map(|r| Some(r.status())).unwrap_or_else(Error::status) {
-            span.record("http.response.status_code", status.as_u16());
-        }
+        record_status(&span, &result);
         let idle = request.options.idle_timeout.or(self.inner.timeouts.idle);
         match result? {
             Answer::Stream(response) => Ok(EventStream::new(response, idle, self.inner.max_response_body)),
@@ -658,6 +642,25 @@ impl Core {
             },
             Reading::Whole => read_whole(response, max, &timed_out).await.map(Answer::Whole),
         }
+    }
+}
+
+/// The span of one call: method, path template, and later its status and
+/// attempts.
+fn call_span(request: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "http_request",
+        http.request.method = %request.method,
+        http.route = request.template,
+        http.response.status_code = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+    )
+}
+
+/// Records the status the call ended with, when the server answered.
+fn record_status(span: &tracing::Span, result: &Result<Answer, Error>) {
+    if let Some(status) = result.as_ref().map(|r| Some(r.status())).unwrap_or_else(Error::status) {
+        span.record("http.response.status_code", status.as_u16());
     }
 }
 
