@@ -440,8 +440,6 @@ pub struct PartEncoding {
 /// The server-sent events an operation can answer with.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct EventStream {
-    /// The status of the streaming response.
-    pub status: u16,
     /// The type of each event's data: the `text/event-stream` schema.
     pub ty: TypeRef,
     /// The method of the `Api` trait that makes the streaming call

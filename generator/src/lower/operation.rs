@@ -138,11 +138,7 @@ pub fn lower_operation(
                     let ty = match (encoding, &media.schema) {
                         (Encoding::Binary, _) => TypeRef::Bytes,
                         (Encoding::Text, _) => TypeRef::String,
-                        (_, Some(schema)) => {
-                            let mut ty = schemas.type_ref(schema, &format!("{builder}Body"), &place)?;
-                            text_for_bytes(&mut ty);
-                            ty
-                        }
+                        (_, Some(schema)) => schema_type(schemas, schema, &format!("{builder}Body"), &place)?,
                         (_, None) => TypeRef::Json,
                     };
                     let part_encodings = match encoding {
@@ -172,19 +168,17 @@ pub fn lower_operation(
         let response = Resolver::new(components).response(response, &|| at(&pointer))?;
         match status {
             StatusCode::Code(code @ 200..=299) => {
-                let stream = response.content.iter().find(|(media_type, _)| is_event_stream(media_type));
+                let place = |media_type: &str| {
+                    let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(media_type));
+                    Place::Operation { path, method: method_key, pointer }
+                };
+                let stream = response.content.iter().find(|(media_type, _)| essence(media_type) == "text/event-stream");
                 if let (Some((media_type, media)), None) = (stream, &events) {
                     let ty = match &media.schema {
-                        Some(schema) => {
-                            let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(media_type));
-                            let place = Place::Operation { path, method: method_key, pointer };
-                            let mut ty = schemas.type_ref(schema, &format!("{builder}Event"), &place)?;
-                            text_for_bytes(&mut ty);
-                            ty
-                        }
+                        Some(schema) => schema_type(schemas, schema, &format!("{builder}Event"), &place(media_type))?,
                         None => TypeRef::Json,
                     };
-                    events = Some(crate::model::EventStream { status: *code, ty, method: String::new(), flag: None });
+                    events = Some(crate::model::EventStream { ty, method: String::new(), flag: None });
                 }
                 let (ty, encoding) = match choose_media(&response.content) {
                     Some((content_type, media, encoding)) => {
@@ -192,13 +186,7 @@ pub fn lower_operation(
                         let ty = match (encoding, &media.schema) {
                             (Encoding::Binary, _) => TypeRef::Bytes,
                             (Encoding::Text, _) => TypeRef::String,
-                            (_, Some(schema)) => {
-                                let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(content_type));
-                                let place = Place::Operation { path, method: method_key, pointer };
-                                let mut ty = schemas.type_ref(schema, &format!("{builder}Response"), &place)?;
-                                text_for_bytes(&mut ty);
-                                ty
-                            }
+                            (_, Some(schema)) => schema_type(schemas, schema, &format!("{builder}Response"), &place(content_type))?,
                             (_, None) => TypeRef::Json,
                         };
                         (Some(ty), encoding)
@@ -232,9 +220,17 @@ pub fn lower_operation(
     Ok(Lowered { params, path_segments, body, success, errors, constant_query, accept, events, warnings })
 }
 
-/// Whether a media type is `text/event-stream`, parameters aside.
-fn is_event_stream(media_type: &str) -> bool {
-    media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
+/// The type of a media type's schema, named from `context` where it is
+/// defined in place; bytes are text outside a multipart body.
+fn schema_type(schemas: &mut SchemaLowerer<'_>, schema: &ReferenceOr<openapiv3::Schema>, context: &str, place: &Place<'_>) -> Result<TypeRef> {
+    let mut ty = schemas.type_ref(schema, context, place)?;
+    text_for_bytes(&mut ty);
+    Ok(ty)
+}
+
+/// A media type without its parameters, in lower case (`text/html`).
+fn essence(media_type: &str) -> String {
+    media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
 }
 
 /// The `Accept` header of an operation whose success bodies are read from
@@ -250,8 +246,7 @@ fn accept(mut media: Vec<(u16, &str)>) -> Option<String> {
             types.push(media_type);
         }
     }
-    let json = |media_type: &&str| media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"));
-    (!types.iter().all(json)).then(|| types.join(", "))
+    (!types.iter().all(|media_type| essence(media_type) == "application/json")).then(|| types.join(", "))
 }
 
 /// Path variables and declared path parameters that do not meet, read the
@@ -358,7 +353,7 @@ fn integer_range(schema: &ReferenceOr<openapiv3::Schema>) -> (Option<i64>, Optio
 /// and multipart bodies, then text, then anything else as bytes.
 fn choose_media(content: &IndexMap<String, MediaType>) -> Option<(&str, &MediaType, Encoding)> {
     let classify = |content_type: &str| {
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = essence(content_type);
         if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
             (0, Encoding::Json)
         } else if essence == "application/x-www-form-urlencoded" {

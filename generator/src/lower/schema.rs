@@ -513,8 +513,8 @@ impl<'a> SchemaLowerer<'a> {
     ) -> Result<TypeKind> {
         let mut variants = Vec::new();
         let mut taken = BTreeSet::new();
-        let implied = if discriminator.is_none() { self.implied_discriminator(members) } else { None };
-        let property = discriminator.map(|d| d.property_name.clone()).or(implied);
+        let fixed: Vec<BTreeMap<String, String>> = members.iter().map(|member| self.fixed_values(member)).collect();
+        let property = discriminator.map(|d| d.property_name.clone()).or_else(|| implied_discriminator(&fixed));
         for (index, member) in members.iter().enumerate() {
             let member_place = place.child(&format!("/{keyword}/{index}"));
             let ty = self.type_ref(member, &format!("{name}Variant{}", index + 1), &member_place)?;
@@ -525,7 +525,7 @@ impl<'a> SchemaLowerer<'a> {
                 (Some(d), ReferenceOr::Reference { reference }) => mapped_values(d, reference),
                 _ => Vec::new(),
             };
-            let fixed = property.as_deref().and_then(|property| self.fixed_value(member, property));
+            let fixed = property.as_deref().and_then(|property| fixed.get(index)?.get(property).cloned());
             let tags = match (mapped.is_empty(), fixed, discriminator, member) {
                 (false, _, _, _) => mapped,
                 (true, Some(value), _, _) => vec![value],
@@ -554,44 +554,29 @@ impl<'a> SchemaLowerer<'a> {
         Ok(TypeKind::Union { variants, discriminator: property, fallback })
     }
 
-    /// The discriminator a union without one has all the same: a property
-    /// that every member requires and fixes to a value of its own (a string
-    /// enum of one value, OpenAI's `type: response.output_text.delta`).
-    /// Without it the members would be tried in turn, and the first whose
-    /// other fields fit would take the value, its open enum keeping the
-    /// foreign tag as unknown. `type` is preferred, then the first name.
-    fn implied_discriminator(&self, members: &[ReferenceOr<Schema>]) -> Option<String> {
-        let first = members.first()?;
-        let object = self.merged_object(self.member_schema(first)?, 0)?;
-        let mut candidates: Vec<&String> = object.properties.keys().collect();
-        candidates.sort_by_key(|property| (property.as_str() != "type", property.as_str()));
-        candidates.into_iter().find_map(|property| {
-            let mut values = BTreeSet::new();
-            members
-                .iter()
-                .all(|member| self.fixed_value(member, property).is_some_and(|value| values.insert(value)))
-                .then(|| property.clone())
-        })
-    }
-
-    /// The value a union member fixes `property` to: a required property
-    /// whose schema is a string enum of one value.
-    fn fixed_value(&self, member: &ReferenceOr<Schema>, property: &str) -> Option<String> {
-        let object = self.merged_object(self.member_schema(member)?, 0)?;
-        if !object.required.iter().any(|r| r == property) {
-            return None;
-        }
-        let schema = match object.properties.get(property)? {
-            ReferenceOr::Reference { reference } => self.component(reference)?,
-            ReferenceOr::Item(schema) => schema.as_ref(),
-        };
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
-                [Some(value)] => Some(value.clone()),
-                _ => None,
-            },
-            _ => None,
-        }
+    /// The values a union member fixes its properties to, by property:
+    /// required properties whose schema is a string enum of one value
+    /// (OpenAI's `type: {enum: [response.output_text.delta]}`).
+    fn fixed_values(&self, member: &ReferenceOr<Schema>) -> BTreeMap<String, String> {
+        let Some(object) = self.member_schema(member).and_then(|schema| self.merged_object(schema, 0)) else { return BTreeMap::new() };
+        object
+            .properties
+            .iter()
+            .filter(|(property, _)| object.required.contains(property))
+            .filter_map(|(property, schema)| {
+                let schema = match schema {
+                    ReferenceOr::Reference { reference } => self.component(reference)?,
+                    ReferenceOr::Item(schema) => schema.as_ref(),
+                };
+                match &schema.schema_kind {
+                    SchemaKind::Type(Type::String(s)) => match s.enumeration.as_slice() {
+                        [Some(value)] => Some((property.clone(), value.clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            })
+            .collect()
     }
 
     fn member_schema<'s>(&self, member: &'s ReferenceOr<Schema>) -> Option<&'s Schema>
@@ -754,6 +739,20 @@ fn mapped_values(discriminator: &openapiv3::Discriminator, reference: &str) -> V
         .filter(|(_, target)| *target == reference || target.as_str() == schema_name)
         .map(|(value, _)| value.clone())
         .collect()
+}
+
+/// The discriminator a union without one has all the same: a property
+/// that every member fixes to a value of its own (`fixed`, by member).
+/// Without it the members would be tried in turn, and the first whose other
+/// fields fit would take the value, its open enum keeping the foreign tag
+/// as unknown. `type` is preferred, then the first name.
+fn implied_discriminator(fixed: &[BTreeMap<String, String>]) -> Option<String> {
+    let mut candidates: Vec<&String> = fixed.first()?.keys().collect();
+    candidates.sort_by_key(|property| (property.as_str() != "type", property.as_str()));
+    candidates.into_iter().find_map(|property| {
+        let mut values = BTreeSet::new();
+        fixed.iter().all(|member| member.get(property).is_some_and(|value| values.insert(value))).then(|| property.clone())
+    })
 }
 
 /// The component name a reference names.
