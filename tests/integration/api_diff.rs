@@ -514,3 +514,49 @@ fn security_schemes_and_requirements_are_reported() {
     let changed = basic.changes.iter().map(|c| (c.impact, c.item.as_str())).collect::<Vec<_>>();
     assert!(changed.contains(&(Impact::Breaking, "ClientBuilder::basic_auth")), "{basic:#?}");
 }
+
+const STREAMS: &str = "\
+openapi: 3.0.0
+info: {title: streams, version: '1'}
+paths:
+  /completions:
+    post:
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, properties: {stream: {type: boolean}}}}}
+      responses:
+        '200':
+          description: One completion
+          content:
+            application/json: {schema: {type: object, properties: {text: {type: string}}}}
+  /page:
+    get:
+      responses:
+        '200':
+          description: A page
+          content: {application/json: {schema: {type: string}}}
+";
+
+/// A stream of events is `send_stream` and an `Api` method with a default
+/// body: compatible to gain, breaking to lose; the `Accept` a call sends is
+/// a wire change that asks nothing of callers.
+#[test]
+fn a_stream_of_events_is_compatible_to_add_and_breaking_to_remove() {
+    let before = model_of(STREAMS);
+    let after = model_of(
+        &STREAMS
+            .replace(
+                "            application/json: {schema: {type: object, properties: {text: {type: string}}}}\n",
+                "            application/json: {schema: {type: object, properties: {text: {type: string}}}}\n            text/event-stream: {schema: {type: object, properties: {delta: {type: string}}}}\n",
+            )
+            .replace("content: {application/json: {schema: {type: string}}}", "content: {text/html: {schema: {type: string}}}"),
+    );
+    let report = diff(&before, &after);
+    let changes: Vec<(Impact, &str, &str)> = report.changes.iter().map(|c| (c.impact, c.item.as_str(), c.change.as_str())).collect();
+    assert!(changes.contains(&(Impact::Compatible, "Client::create_completion", "now answers with a stream of server-sent events too")), "{changes:?}");
+    assert!(changes.contains(&(Impact::Compatible, "Client::list_page", "sends `Accept: text/html` (was `application/json`)")), "{changes:?}");
+    assert_eq!(report.impact(), Some(Impact::Compatible), "{changes:?}");
+    let back = diff(&after, &before);
+    let lost: Vec<(Impact, &str)> = back.changes.iter().map(|c| (c.impact, c.change.as_str())).collect();
+    assert!(lost.contains(&(Impact::Breaking, "no longer answers with a stream of server-sent events")), "{lost:?}");
+}

@@ -67,6 +67,53 @@ fn operation(old: &Operation, new: &Operation, out: &mut Changes) {
     responses(&item, old, new, out);
     pagination(&item, old, new, out);
     idempotency_key(&item, old, new, out);
+    events(&item, old, new, out);
+    accept(&item, old, new, out);
+}
+
+/// Whether the call can be read as a stream of server-sent events, and of
+/// which type: `send_stream` and the `Api` method that makes it.
+fn events(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    match (&old.events, &new.events) {
+        (None, Some(events)) => out.compatible(
+            item,
+            Kind::Added,
+            "now answers with a stream of server-sent events too".to_owned(),
+            format!("new method `{}::send_stream` and `Api::{}`, which has a default body", new.builder, events.method),
+        ),
+        (Some(events), None) => out.breaking(
+            item,
+            Kind::Removed,
+            "no longer answers with a stream of server-sent events".to_owned(),
+            format!("`{}::send_stream` and `Api::{}` are gone", old.builder, events.method),
+        ),
+        (Some(before), Some(after)) if before.ty.rust_type() != after.ty.rust_type() => out.breaking(
+            item,
+            Kind::Changed,
+            format!("its events are now `{}` (were `{}`)", after.ty.rust_type(), before.ty.rust_type()),
+            format!("`{}::send_stream` streams another type", new.builder),
+        ),
+        (Some(before), Some(after)) if before.method != after.method => out.breaking(
+            item,
+            Kind::Changed,
+            format!("its streaming call is `Api::{}` (was `Api::{}`)", after.method, before.method),
+            "implementations of `Api` that stand in for the stream rename the method".to_owned(),
+        ),
+        _ => {}
+    }
+}
+
+/// The `Accept` header each call sends.
+fn accept(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
+    if old.accept != new.accept {
+        let shown = |accept: &Option<String>| accept.clone().unwrap_or_else(|| "application/json".to_owned());
+        out.compatible(
+            item,
+            Kind::Changed,
+            format!("sends `Accept: {}` (was `{}`)", shown(&new.accept), shown(&old.accept)),
+            "no code changes".to_owned(),
+        );
+    }
 }
 
 /// ` (from API version `X`)`, or nothing when the spec has no labels.
