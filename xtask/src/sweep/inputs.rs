@@ -18,6 +18,10 @@ pub fn inputs(spec: &Value, op: &Operation) -> Result<Value, String> {
     let method = op.method.as_str().to_ascii_lowercase();
     let item = spec.get("paths").and_then(|p| p.get(&op.path)).ok_or_else(|| format!("`{}` is not among the spec's paths", op.path))?;
     let operation = item.get(&method).ok_or_else(|| format!("`{} {}` is not in the spec", op.method.as_str(), op.path))?;
+    let statuses: Vec<&String> = operation.get("responses").and_then(Value::as_object).into_iter().flat_map(|r| r.keys()).collect();
+    if statuses.iter().any(|s| *s == "101") && !statuses.iter().any(|s| s.starts_with('2') || s.starts_with('3')) {
+        return Err("it answers only `101 Switching Protocols` (a WebSocket upgrade), which Prism cannot serve".to_owned());
+    }
     // The operation's parameters override the path item's of the same name and place.
     let mut declared: Vec<&Value> = Vec::new();
     for list in [operation.get("parameters"), item.get("parameters")] {

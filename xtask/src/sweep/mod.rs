@@ -259,22 +259,30 @@ fn sweep_spec(scratch: &Path, executable: &Path, binary: &Path, ready: &Prepared
             Err(reason) => report.skip(&planned.name, reason),
         }
     }
-    let size = args.chunk as usize;
-    let chunks: Vec<&[(&Planned, &Value)]> = runnable.chunks(size.max(1)).collect();
+    let chunks = plan_chunks(&runnable, args.chunk as usize);
     let whole = chunks.len() <= 1;
     let mut progress = Progress::new(&ready.spec.file_name, runnable.len() * args.calls as usize);
     // Set when Prism did not start on a chunk: the spec's other chunks reach
     // as many components, so they are not tried.
     let mut not_started: Option<String> = None;
     for (index, chunk) in chunks.iter().enumerate() {
-        let path = if whole {
+        let keys: Vec<OperationKey> = chunk.iter().map(|(planned, _)| planned.key.clone()).collect();
+        let mut served = if whole { document.clone() } else { document::chunk(&document, &keys) };
+        let queried = keys.iter().any(|key| key.path.contains('?'));
+        document::serve_query_keys(&mut served);
+        let narrowed = document::too_wide(&served);
+        if narrowed {
+            document::narrow_unions(&mut served);
+            report.narrowed += 1;
+        }
+        let path = if whole && !queried && !narrowed {
             ready.document.clone()
         } else {
-            let keys: Vec<OperationKey> = chunk.iter().map(|(planned, _)| planned.key.clone()).collect();
             let path = folder.join(format!("prism-{}.json", index + 1));
-            write(&path, &serde_json::to_string(&document::chunk(&document, &keys))?)?;
+            write(&path, &serde_json::to_string(&served)?)?;
             path
         };
+        drop(served);
         let mut calls: Vec<Call> = Vec::new();
         let mut pending: Vec<(&Planned, &Value)> = chunk.to_vec();
         let mut start = 0;
@@ -343,6 +351,24 @@ fn sweep_spec(scratch: &Path, executable: &Path, binary: &Path, ready: &Prepared
     let failures = folder.join("failures.json");
     write(&failures, &format!("{:#}\n", Value::Array(report.failures.clone())))?;
     Ok(report)
+}
+
+/// The operations in chunks of at most `size` (at least one), in order,
+/// none with two operations served at one path and method: an operation
+/// whose path key carries a query string is served at the path alone
+/// ([`document::serve_query_keys`]), in a later chunk than the operation of
+/// that path.
+fn plan_chunks<'a>(runnable: &[(&'a Planned, &'a Value)], size: usize) -> Vec<Vec<(&'a Planned, &'a Value)>> {
+    let mut chunks: Vec<Vec<(&Planned, &Value)>> = Vec::new();
+    for &(planned, input) in runnable {
+        let served = document::query_free_key(&planned.key);
+        let fits = |chunk: &&mut Vec<(&Planned, &Value)>| chunk.len() < size.max(1) && !chunk.iter().any(|(other, _)| document::query_free_key(&other.key) == served);
+        match chunks.iter_mut().find(fits) {
+            Some(chunk) => chunk.push((planned, input)),
+            None => chunks.push(vec![(planned, input)]),
+        }
+    }
+    chunks
 }
 
 /// The calls of operations Prism was not there for.

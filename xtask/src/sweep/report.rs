@@ -174,6 +174,9 @@ pub struct SpecReport {
     pub skipped: BTreeMap<String, Vec<String>>,
     /// Prism's start-up time, per document served.
     pub startup: Vec<Duration>,
+    /// How many of the documents served had their unions narrowed
+    /// ([`super::document::narrow_unions`]).
+    pub narrowed: usize,
     pub failures: Vec<Value>,
 }
 
@@ -189,6 +192,7 @@ impl SpecReport {
             kinds: BTreeMap::new(),
             skipped: BTreeMap::new(),
             startup: Vec::new(),
+            narrowed: 0,
             failures: Vec::new(),
         }
     }
@@ -289,7 +293,11 @@ pub fn table(reports: &[SpecReport]) -> String {
         ];
         cells.extend(Kind::ALL.iter().map(|k| report.kinds.get(k).copied().unwrap_or(0).to_string()));
         cells.push(report.skipped_count().to_string());
-        cells.push(startup(&report.startup));
+        let mut time = startup(&report.startup);
+        if report.narrowed > 0 {
+            time.push_str(&format!(", unions narrowed in {} of {}", report.narrowed, report.startup.len()));
+        }
+        cells.push(time);
         out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     out

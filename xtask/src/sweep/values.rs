@@ -104,11 +104,11 @@ impl<'a> Values<'a> {
                 // query or header every value is text, and Prism reads the
                 // text of a number as a string too (GitHub's `workflow_id`,
                 // integer or file name): a string alternative, tried first,
-                // is built with text no number has.
+                // is built with text no number has. An alternative that is
+                // only a reference comes last: the documents Prism serves may
+                // leave it out ([`super::document::narrow_unions`]).
                 let mut alternatives: Vec<&Value> = alternatives.iter().filter(not_null).collect();
-                if key == "oneOf" {
-                    alternatives.sort_by_key(|a| a.get("type").and_then(Value::as_str) != Some("string"));
-                }
+                alternatives.sort_by_key(|a| (a.get("$ref").is_some(), key == "oneOf" && a.get("type").and_then(Value::as_str) != Some("string")));
                 return alternatives.into_iter().find_map(|alternative| match alternative.as_object() {
                     Some(alternative) if structural && !alternative.contains_key("$ref") => {
                         self.build_object_schema(&merge(&own, alternative), depth, path)
