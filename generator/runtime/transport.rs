@@ -82,7 +82,10 @@ impl fmt::Debug for CoreBuilder {
 }
 
 /// Which redirects the client follows. A `3xx` it does not follow comes back
-/// as [`Error::Api`](super::Error::Api) with that status.
+/// as [`Error::Api`](super::Error::Api) with that status, unless the
+/// operation documents it as its answer (one that documents no 2XX, such as
+/// an archive download answering `302` with a `Location`): then the call
+/// returns it, headers included (`.send_with_response()`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum RedirectPolicy {
@@ -408,14 +411,15 @@ impl Core {
     }
 
     /// Sends the request, retrying as the policy allows, within the
-    /// timeouts; a status outside 200–299 becomes [`Error::Api`].
+    /// timeouts; a status outside 200–299 and the request's
+    /// [`answers`](Request::answers) becomes [`Error::Api`].
     pub async fn send(&self, request: Request) -> Result<RawResponse, Error> {
         let span = call_span(&request);
         let result = self.send_with_retries(&request, &span, Reading::Whole).instrument(span.clone()).await;
         record_status(&span, &result);
         match result? {
             Answer::Whole(raw) => Ok(raw),
-            Answer::Stream(response) => read_whole(response, self.inner.max_response_body, &|error| Error::Transport(error)).await,
+            Answer::Stream(response) => read_whole(response, self.inner.max_response_body, request.answers, &|error| Error::Transport(error)).await,
         }
     }
 
@@ -456,7 +460,7 @@ impl Core {
         let deadline = total.and_then(|limit| started.checked_add(limit));
         let attempt_limit = request.options.attempt_timeout.or(self.inner.timeouts.attempt);
         let policy = request.options.retry.as_ref().unwrap_or(&self.inner.retry);
-        let url = self.url(request);
+        let url = self.url(request)?;
         let mut backoff = None;
         let mut attempts: u32 = 0;
         loop {
@@ -505,8 +509,19 @@ impl Core {
     }
 
     /// The request's URL: the base URL's path, then the request's path and
-    /// query.
-    fn url(&self, request: &Request) -> reqwest::Url {
+    /// query; or the next page's URL a server gave, when it has the
+    /// client's origin.
+    fn url(&self, request: &Request) -> Result<reqwest::Url, Error> {
+        if let Some(page) = &request.options.page_url {
+            let url = self.inner.base.join(page).map_err(|e| Error::InvalidResponse(format!("the next page's link is not a URL: {e}")))?;
+            if url.origin() != self.inner.base.origin() {
+                return Err(Error::InvalidResponse(format!(
+                    "the next page's link goes to {}, another origin than the client's; it is not followed, so that no credential leaves the client's server",
+                    url.origin().ascii_serialization()
+                )));
+            }
+            return Ok(url);
+        }
         let mut url = self.inner.base.clone();
         let mut path = String::with_capacity(self.inner.base_path.len() + request.path.len());
         path.push_str(&self.inner.base_path);
@@ -515,7 +530,7 @@ impl Core {
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(request.query.iter().map(|(name, value)| (name.as_ref(), value.as_str())));
         }
-        url
+        Ok(url)
     }
 
     /// One attempt, the number `number` of the call, with the client's
@@ -574,7 +589,7 @@ impl Core {
         }
         let hooks = &self.inner.hooks;
         if hooks.is_empty() {
-            return self.exchange(http, limit, total, reading).await;
+            return self.exchange(http, limit, total, reading, request.answers).await;
         }
         // The hooks' time counts against the call's total, not the attempt's.
         // Boxed: only a client with hooks pays for their room in the future.
@@ -583,7 +598,7 @@ impl Core {
         let http = Box::pin(hooks.before(http, request.template, number, secret_query, total)).await?;
         let total = total.map(|(left, limit)| (left.saturating_sub(before.elapsed()), limit));
         let started = Instant::now();
-        let result = self.exchange(http, limit, total, reading).await;
+        let result = self.exchange(http, limit, total, reading, request.answers).await;
         hooks.after(&request.method, url, request.template, number, started.elapsed(), &result)?;
         result
     }
@@ -597,6 +612,7 @@ impl Core {
         limit: Option<Duration>,
         total: Option<(Duration, Duration)>,
         reading: Reading,
+        answers: &'static [u16],
     ) -> Result<Answer, Error> {
         // One timer: the attempt's limit or, when it ends sooner, what is
         // left of the total (and then its expiry is the total's).
@@ -631,13 +647,13 @@ impl Core {
         match reading {
             Reading::Stream if response.status().is_success() => Ok(Answer::Stream(response)),
             Reading::Stream => match timer {
-                Some(timer) => match tokio::time::timeout(timer, read_whole(response, max, &timed_out)).await {
+                Some(timer) => match tokio::time::timeout(timer, read_whole(response, max, answers, &timed_out)).await {
                     Ok(answer) => answer.map(Answer::Whole),
                     Err(_) => Err(Error::Timeout(total.unwrap_or(timer))),
                 },
-                None => read_whole(response, max, &timed_out).await.map(Answer::Whole),
+                None => read_whole(response, max, answers, &timed_out).await.map(Answer::Whole),
             },
-            Reading::Whole => read_whole(response, max, &timed_out).await.map(Answer::Whole),
+            Reading::Whole => read_whole(response, max, answers, &timed_out).await.map(Answer::Whole),
         }
     }
 }
@@ -693,8 +709,13 @@ impl Answer {
 }
 
 /// Reads the whole body of `response`, at most `limit` bytes; a status
-/// outside 200–299 becomes [`Error::Api`].
-async fn read_whole(mut response: reqwest::Response, limit: usize, timed_out: &(dyn Fn(reqwest::Error) -> Error + Sync)) -> Result<RawResponse, Error> {
+/// outside 200–299 and `answers` becomes [`Error::Api`].
+async fn read_whole(
+    mut response: reqwest::Response,
+    limit: usize,
+    answers: &[u16],
+    timed_out: &(dyn Fn(reqwest::Error) -> Error + Sync),
+) -> Result<RawResponse, Error> {
     let status = response.status();
     let too_large = |length: u64| Error::ResponseTooLarge { status, limit, length: Some(length) };
     // A declared length past the limit fails before a byte is read; the
@@ -718,7 +739,7 @@ async fn read_whole(mut response: reqwest::Response, limit: usize, timed_out: &(
         _ => Bytes::from(chunks.concat()),
     };
     let raw = RawResponse { status, headers, body };
-    if status.is_success() { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
+    if status.is_success() || answers.contains(&status.as_u16()) { Ok(raw) } else { Err(Error::Api(ApiError { raw: Box::new(raw) })) }
 }
 
 /// Refuses a filled-in path whose parameters would change its shape: a

@@ -49,16 +49,79 @@ pub struct ParameterOverride {
     pub values: Vec<String>,
 }
 
-/// How a cursor-paginated list is followed.
+/// How paginated lists are followed (`[pagination]` in the manifest).
+///
+/// Each operation's style comes from the first of: its entry in
+/// `operations` (an exact `"METHOD /path"` before a path prefix, a longer
+/// prefix before a shorter one); the crate-wide cursor style of `cursor`,
+/// `items` and `next`, for an operation with that cursor parameter; and,
+/// when `detect` is on, the common styles the generator recognises, each
+/// reported as a warning so that a wrong guess can be switched off.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pagination {
-    /// The query parameter carrying the cursor (`after`).
-    pub cursor: String,
-    /// The response field holding the page's items (`items`).
-    pub items: String,
+    /// The query parameter carrying the cursor (`after`), for every
+    /// operation that has it.
+    pub cursor: Option<String>,
+    /// The response field holding the page's items (`items`), dotted.
+    pub items: Option<String>,
     /// The response field holding the next cursor, dotted (`pagination.after`).
-    pub next: String,
+    pub next: Option<String>,
+    /// Whether lists nothing else declares are recognised (default: yes).
+    #[serde(default = "detect_by_default")]
+    pub detect: bool,
+    /// `"METHOD /path"` (or a path ending in `*`) = how that operation pages.
+    #[serde(default)]
+    pub operations: BTreeMap<String, PageRule>,
+}
+
+fn detect_by_default() -> bool {
+    true
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination { cursor: None, items: None, next: None, detect: true, operations: BTreeMap::new() }
+    }
+}
+
+/// How the operations of one `[pagination.operations]` entry page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageRule {
+    /// The style; `none` makes the operation no paginated list.
+    pub style: PageStyleName,
+    /// The query parameter the style sets: the cursor (`cursor`), the last
+    /// item's id (`last-item`, default `starting_after` or `after`), or the
+    /// page number (`page`, default `page`).
+    pub param: Option<String>,
+    /// The response field holding the page's items, dotted; default: the
+    /// page's one list field, or the page itself when it is a list.
+    pub items: Option<String>,
+    /// `cursor`: the response field holding the next cursor, dotted.
+    pub next: Option<String>,
+    /// `last-item`: the response field that says whether more pages follow,
+    /// dotted (default `has_more`).
+    pub has_more: Option<String>,
+    /// `last-item`: the item's field whose value the next request sends
+    /// (default `id`).
+    pub id: Option<String>,
+}
+
+/// The styles a `[pagination.operations]` entry can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageStyleName {
+    /// A cursor from the page, sent in a query parameter.
+    Cursor,
+    /// The last item's id, while a flag says more pages follow.
+    LastItem,
+    /// Page numbers, until a page has no items.
+    Page,
+    /// The `Link` header's `rel="next"` URL.
+    Link,
+    /// Not a paginated list (switches a detected style off).
+    None,
 }
 
 /// Which operations send an idempotency key (`[idempotency]` in the

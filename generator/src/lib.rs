@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 
 pub use bundle::referenced_files;
 pub use diagnostic::SHOWN_LINE_CHARS;
-pub use config::{Config, FieldType, Idempotency, Layout, MergePolicy, Pagination, ParameterOverride, SpecInput};
+pub use config::{Config, FieldType, Idempotency, Layout, MergePolicy, PageRule, PageStyleName, Pagination, ParameterOverride, SpecInput};
 pub use error::{Conflict, Error, Location, Parts, Result, Warning};
 pub use manifest::Manifest;
 pub use record::NameRecord;

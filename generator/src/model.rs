@@ -175,7 +175,9 @@ pub struct Operation {
     /// The request body; `None` when the operation takes none, or its
     /// `content` lists no media type.
     pub body: Option<RequestBody>,
-    /// The responses with a single 2XX status code, sorted by status.
+    /// The responses with a single 2XX status code, sorted by status; for an
+    /// operation that documents no 2XX, its 3XX redirects, which are then
+    /// what a call answers (the client follows no redirect).
     pub success: Vec<SuccessResponse>,
     /// Every other response the spec lists (other codes, ranges such as `4XX`,
     /// `default`), sorted by status text; the method's docs list them.
@@ -267,19 +269,72 @@ pub fn path_template(path_key: &str) -> &str {
     path_key.split_once('?').map_or(path_key, |(path, _)| path)
 }
 
-/// How to follow a paginated list: which parameter takes the cursor, and
-/// where the items and the next cursor are in the response.
+/// How to follow a paginated list: where a page's items are, and how the
+/// next page is asked for.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Pagination {
-    /// Rust name of the cursor parameter.
-    pub cursor_param: String,
-    /// Rust name of the items field of the response.
-    pub items_field: String,
+    /// Rust name of the page's items field; `None` when the page is the
+    /// list itself (an array body).
+    pub items_field: Option<String>,
+    /// Whether the items field is optional (an absent list is no items).
+    pub items_optional: bool,
     /// The type of one item of the list.
     pub item_type: TypeRef,
-    /// Rust field names from the response to the next cursor; each says
-    /// whether that step is optional.
-    pub next_cursor: Vec<(String, bool)>,
+    /// How the next page is asked for.
+    pub style: PageStyle,
+    /// Whether the generator found the style on its own rather than from
+    /// the manifest.
+    pub detected: bool,
+}
+
+/// How a paginated list asks for its next page.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub enum PageStyle {
+    /// The page names the next cursor, which the next request sends in a
+    /// query parameter (Sequence's `pagination.after` as `after`, Oxide's
+    /// `next_page` as `page_token`); no cursor ends the list.
+    Cursor {
+        /// Rust name of the cursor parameter (a string).
+        param: String,
+        /// Rust field names from the page to the next cursor; each says
+        /// whether that step is optional.
+        next: Vec<(String, bool)>,
+    },
+    /// While the page's flag says there are more, the next request sends
+    /// the last item's id (Stripe's `starting_after` with `has_more`).
+    LastItem {
+        /// Rust name of the parameter taking the id (a string).
+        param: String,
+        /// Rust field names from the page to the flag, as in `Cursor`.
+        has_more: Vec<(String, bool)>,
+        /// Rust name of the item's id field, and whether it is optional.
+        id: (String, bool),
+    },
+    /// Page numbers: the next request asks for the page after the one
+    /// before, counting from `first`, until a page has no items.
+    Page {
+        /// Rust name of the page-number parameter (an integer).
+        param: String,
+        /// The number of the first page, which a request without the
+        /// parameter gets: the parameter's minimum, else 1.
+        first: i64,
+    },
+    /// The answer's `Link` header names the next page's URL (RFC 8288
+    /// `rel="next"`), which the next request fetches; no such link ends
+    /// the list.
+    Link,
+}
+
+impl PageStyle {
+    /// The style's name, as the manifest spells it (`last-item`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            PageStyle::Cursor { .. } => "cursor",
+            PageStyle::LastItem { .. } => "last-item",
+            PageStyle::Page { .. } => "page",
+            PageStyle::Link => "link",
+        }
+    }
 }
 
 /// An HTTP method.
@@ -460,10 +515,11 @@ pub struct StreamFlag {
     pub shape: FieldShape,
 }
 
-/// A response with a single 2XX status code.
+/// A response with a single 2XX status code, or a documented redirect of an
+/// operation with no 2XX ([`Operation::success`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SuccessResponse {
-    /// The status code (200 to 299).
+    /// The status code (200 to 299, or 300 to 399).
     pub status: u16,
     /// The variant of the operation's response enum for this status.
     pub variant: String,
@@ -473,6 +529,10 @@ pub struct SuccessResponse {
     pub ty: Option<TypeRef>,
     /// How the body is read; `Json` when the response has no body.
     pub encoding: Encoding,
+    /// The headers the spec documents for the response, lower-cased, in
+    /// name order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
 }
 
 /// A response the spec lists other than a single 2XX code: one the
@@ -658,7 +718,8 @@ pub struct Field {
     /// Whether its value may be `null` (`nullable: true` on the property or
     /// the schema it refers to).
     pub nullable: bool,
-    /// Boxed because the field's type contains its owner.
+    /// Boxed because the field's type contains its owner, or would take more
+    /// than [`MAX_INLINE_BYTES`](crate::lower::MAX_INLINE_BYTES) inline.
     pub boxed: bool,
     /// The description of a property defined in place; `None` for a `$ref`
     /// (the referenced type carries its own) or when there is none.
@@ -741,7 +802,7 @@ pub struct Flattened {
     pub name: String,
     /// The union's type.
     pub ty: TypeRef,
-    /// Boxed because the union contains the struct.
+    /// Boxed because the union contains the struct, or is large.
     pub boxed: bool,
 }
 
@@ -753,7 +814,7 @@ pub struct UnionVariant {
     pub name: String,
     /// The member's type.
     pub ty: TypeRef,
-    /// Boxed because the variant's type contains the union.
+    /// Boxed because the variant's type contains the union, or is large.
     pub boxed: bool,
     /// The discriminator values that select this variant.
     pub tags: Vec<String>,

@@ -282,6 +282,8 @@ pub mod reserved {
         "send_stream",
         "into_future",
         "items",
+        "pages",
+        "pager",
         "idle_timeout",
     ];
     /// The fallback variant of open enums and discriminated unions.
@@ -326,6 +328,13 @@ pub fn status_variant(status: u16) -> String {
         205 => "ResetContent".to_owned(),
         206 => "PartialContent".to_owned(),
         207 => "MultiStatus".to_owned(),
+        300 => "MultipleChoices".to_owned(),
+        301 => "MovedPermanently".to_owned(),
+        302 => "Found".to_owned(),
+        303 => "SeeOther".to_owned(),
+        304 => "NotModified".to_owned(),
+        307 => "TemporaryRedirect".to_owned(),
+        308 => "PermanentRedirect".to_owned(),
         other => format!("Status{other}"),
     }
 }

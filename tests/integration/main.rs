@@ -19,6 +19,7 @@ mod idempotency;
 mod inflection;
 mod injection;
 mod multi_file;
+mod pagination;
 mod names;
 mod fuzz_regressions;
 mod hostile;

@@ -231,28 +231,59 @@ impl<'a, A: super::Api> ListLineItemGroups<'a, A> {
         self.request.sort_order = ::std::option::Option::Some(sort_order);
         self
     }
-    /// Every item of every page, fetched page by page as the stream is
-    /// read: each next request carries the `after` cursor of the page
-    /// before, until the server sends none.
+    /// How the list steps from page to page.
+    fn pager() -> super::runtime::Pager<
+        ListLineItemGroupsRequest,
+        super::types::LineItemGroupPage,
+    > {
+        super::runtime::Pager {
+            position: |request: &ListLineItemGroupsRequest| request.after.clone(),
+            advance: |
+                mut request: ListLineItemGroupsRequest,
+                page: &super::types::LineItemGroupPage,
+                _headers: &super::runtime::HeaderMap,
+            | -> ::std::option::Option<ListLineItemGroupsRequest> {
+                let next = page.pagination.after.as_ref()?;
+                if next.is_empty() {
+                    return ::std::option::Option::None;
+                }
+                request.after = ::std::option::Option::Some(
+                    ::std::clone::Clone::clone(next),
+                );
+                ::std::option::Option::Some(request)
+            },
+            count: |page: &super::types::LineItemGroupPage| page.items.len(),
+        }
+    }
+    /// Every page of the list, fetched as the stream is read: each next request carries the cursor the page before names, in `after`, until a page names none.
     ///
-    /// A cursor the server repeats (the starting one included) ends the
-    /// stream with [`Error::InvalidResponse`](super::Error::InvalidResponse),
-    /// and so do more empty pages in a row than
-    /// [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows.
+    /// A position the server repeats (the starting one included) ends the stream with [`Error::InvalidResponse`](super::Error::InvalidResponse), and so do more empty pages in a row than [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows; any other error ends it after the pages before.
+    pub fn pages(
+        self,
+    ) -> impl ::futures_util::Stream<
+        Item = ::std::result::Result<super::types::LineItemGroupPage, super::Error>,
+    > + ::std::marker::Send + 'a {
+        let api = self.api;
+        super::runtime::pages(
+            self,
+            move |request| api.list_line_item_groups(request),
+            Self::pager(),
+        )
+    }
+    /// Every item of every page, fetched page by page as the stream is read: each next request carries the cursor the page before names, in `after`, until a page names none.
+    ///
+    /// A position the server repeats (the starting one included) ends the stream with [`Error::InvalidResponse`](super::Error::InvalidResponse), and so do more empty pages in a row than [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows; any other error ends it after the pages before.
     pub fn items(
         self,
     ) -> impl ::futures_util::Stream<
         Item = ::std::result::Result<super::types::LineItemGroup, super::Error>,
     > + ::std::marker::Send + 'a {
         let api = self.api;
-        super::runtime::paginate(
+        super::runtime::items(
             self,
             move |request| api.list_line_item_groups(request),
-            |page: super::types::LineItemGroupPage| {
-                let items = page.items;
-                (items, page.pagination.after)
-            },
-            |request: &mut ListLineItemGroupsRequest| &mut request.after,
+            Self::pager(),
+            |page: super::types::LineItemGroupPage| page.items,
         )
     }
 }

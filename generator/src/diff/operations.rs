@@ -410,13 +410,19 @@ fn pagination(item: &str, old: &Operation, new: &Operation, out: &mut Changes) {
             item,
             Kind::Added,
             "now a paginated list".to_owned(),
-            format!("new method `{}::items` streams every item of every page", new.builder),
+            format!("new methods `{0}::pages` and `{0}::items` stream every page and every item", new.builder),
         ),
         (Some(_), None) => out.breaking(
             item,
             Kind::Removed,
             "no longer a paginated list".to_owned(),
-            format!("`{}::items` is gone", new.builder),
+            format!("`{0}::pages` and `{0}::items` are gone", new.builder),
+        ),
+        (Some(before), Some(after)) if before.style.name() != after.style.name() && before.item_type.rust_type() == after.item_type.rust_type() => out.compatible(
+            item,
+            Kind::Changed,
+            format!("pages in the `{}` style now (was `{}`)", after.style.name(), before.style.name()),
+            "no code changes; the streams ask for the next page another way".to_owned(),
         ),
         (Some(before), Some(after)) if before.item_type.rust_type() != after.item_type.rust_type() => out.breaking(
             item,

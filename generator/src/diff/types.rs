@@ -317,7 +317,7 @@ fn field(item: &str, (old_def, new_def): (&TypeDef, &TypeDef), old: &Field, new:
         what.push(format!("type changed from `{old_ty}` to `{new_ty}`"));
     }
     if old.boxed != new.boxed {
-        what.push(if new.boxed { "now boxed (it contains its owner)".to_owned() } else { "no longer boxed".to_owned() });
+        what.push(if new.boxed { "now boxed (it contains its owner, or is large)".to_owned() } else { "no longer boxed".to_owned() });
     }
     if old_def.update != new_def.update && what.is_empty() {
         what.push(if new_def.update { format!("`{name}` is now the body of a PUT or PATCH") } else { format!("`{name}` is no longer the body of a PUT or PATCH") });

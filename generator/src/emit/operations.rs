@@ -8,7 +8,7 @@ use quote::quote;
 use crate::model::FieldShape as Shape;
 use super::{Context, Part, doc_lines, ident, rust_type};
 use crate::model::{
-    Encoding, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
+    Encoding, Operation, PageStyle, Pagination, Param, ParamLocation, ParamStyle, PartEncoding, PathSegment, RequestBody, TypeDef, TypeKind, TypeRef, UnionVariant,
 };
 
 /// The module's attributes and the client methods, then one part per
@@ -364,43 +364,7 @@ fn builder(op: &Operation) -> TokenStream {
     });
     let output = success_type(op, &TokenStream::new());
     let operation = ident(&op.name);
-    let stream = op.pagination.as_ref().map(|pagination| {
-        let item = rust_type(&pagination.item_type, &types_path());
-        let page = output.clone();
-        let items = ident(&pagination.items_field);
-        let cursor = ident(&pagination.cursor_param);
-        // page.a.b, stepping through optional fields with `and_then`.
-        let mut next = quote!(page);
-        let mut optional = false;
-        for (step, step_optional) in &pagination.next_cursor {
-            let step = ident(step);
-            next = if optional { quote!(#next.and_then(|value| value.#step)) } else { quote!(#next.#step) };
-            optional |= *step_optional;
-        }
-        let next = if optional { next } else { quote!(::std::option::Option::Some(#next)) };
-        quote! {
-            /// Every item of every page, fetched page by page as the stream is
-            /// read: each next request carries the `after` cursor of the page
-            /// before, until the server sends none.
-            ///
-            /// A cursor the server repeats (the starting one included) ends the
-            /// stream with [`Error::InvalidResponse`](super::Error::InvalidResponse),
-            /// and so do more empty pages in a row than
-            /// [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows.
-            pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + ::std::marker::Send + 'a {
-                let api = self.api;
-                super::runtime::paginate(
-                    self,
-                    move |request| api.#operation(request),
-                    |page: #page| {
-                        let items = page.#items;
-                        (items, #next)
-                    },
-                    |request: &mut #request| &mut request.#cursor,
-                )
-            }
-        }
-    });
+    let stream = op.pagination.as_ref().map(|pagination| paged_calls(op, pagination, &request, &output));
 
     let events = op.events.as_ref().map(stream_call);
     quote! {
@@ -431,6 +395,144 @@ fn builder(op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The builder's `pages` and `items`: the list's pages, and their items,
+/// as streams that ask for each next page the way `pagination` says.
+fn paged_calls(op: &Operation, pagination: &Pagination, request: &proc_macro2::Ident, page: &TokenStream) -> TokenStream {
+    let item = rust_type(&pagination.item_type, &types_path());
+    let operation = ident(&op.name);
+    let wire = |param: &str| op.params.iter().find(|p| p.name == param).map_or(param.to_owned(), |p| p.wire_name.clone()).replace('`', "'");
+    // The page's items: by reference (for counting and the last item), and taken out.
+    let (last, count, split) = match (&pagination.items_field, pagination.items_optional) {
+        (None, _) => (quote!(page.last()?), quote!(page.len()), quote!(page)),
+        (Some(field), false) => {
+            let field = ident(field);
+            (quote!(page.#field.last()?), quote!(page.#field.len()), quote!(page.#field))
+        }
+        (Some(field), true) => {
+            let field = ident(field);
+            (quote!(page.#field.as_ref()?.last()?), quote!(page.#field.as_ref().map_or(0, ::std::vec::Vec::len)), quote!(page.#field.unwrap_or_default()))
+        }
+    };
+    let (position, advance, how) = match &pagination.style {
+        PageStyle::Cursor { param, next } => {
+            let field = ident(param);
+            let next = match field_steps(quote!(page), next) {
+                (steps, true) => quote!(#steps?),
+                (steps, false) => quote!(&#steps),
+            };
+            (
+                quote!(request.#field.clone()),
+                quote! {
+                    let next = #next;
+                    if next.is_empty() {
+                        return ::std::option::Option::None;
+                    }
+                    request.#field = ::std::option::Option::Some(::std::clone::Clone::clone(next));
+                    ::std::option::Option::Some(request)
+                },
+                format!("each next request carries the cursor the page before names, in `{}`, until a page names none", wire(param)),
+            )
+        }
+        PageStyle::LastItem { param, has_more, id: (id, id_optional) } => {
+            let field = ident(param);
+            let no_more = match field_steps(quote!(page), has_more) {
+                (steps, true) => quote!(#steps != ::std::option::Option::Some(&true)),
+                (steps, false) => quote!(!#steps),
+            };
+            let id = ident(id);
+            let id = if *id_optional { quote!(last.#id.as_ref()?) } else { quote!(&last.#id) };
+            (
+                quote!(request.#field.clone()),
+                quote! {
+                    if #no_more {
+                        return ::std::option::Option::None;
+                    }
+                    let last = #last;
+                    request.#field = ::std::option::Option::Some(::std::clone::Clone::clone(#id));
+                    ::std::option::Option::Some(request)
+                },
+                format!("while a page says more follow, each next request carries the last item's id in `{}`", wire(param)),
+            )
+        }
+        PageStyle::Page { param, first } => {
+            let field = ident(param);
+            let first = proc_macro2::Literal::i64_unsuffixed(*first);
+            (
+                quote!(request.#field.map(|page| page.to_string())),
+                quote! {
+                    if #count == 0 {
+                        return ::std::option::Option::None;
+                    }
+                    request.#field = ::std::option::Option::Some(request.#field.unwrap_or(#first).saturating_add(1));
+                    ::std::option::Option::Some(request)
+                },
+                format!("each next request asks for the next page number in `{}`, until a page has no items", wire(param)),
+            )
+        }
+        PageStyle::Link => (
+            quote!(request.options.page_url.clone()),
+            quote! {
+                request.options.page_url = ::std::option::Option::Some(super::runtime::next_link(headers)?);
+                ::std::option::Option::Some(request)
+            },
+            "each next request fetches the URL of the answer's `Link: <…>; rel=\"next\"` header (same origin only), until an answer has none".to_owned(),
+        ),
+    };
+    // The Link style reads only the headers, every other only the page.
+    let (page_arg, headers) = if matches!(pagination.style, PageStyle::Link) { (quote!(_page), quote!(headers)) } else { (quote!(page), quote!(_headers)) };
+    let pager = quote! {
+        super::runtime::Pager {
+            position: |request: &#request| #position,
+            advance: |mut request: #request, #page_arg: &#page, #headers: &super::runtime::HeaderMap| -> ::std::option::Option<#request> {
+                #advance
+            },
+            count: |page: &#page| #count,
+        }
+    };
+    let guard = "A position the server repeats (the starting one included) ends the stream with \
+        [`Error::InvalidResponse`](super::Error::InvalidResponse), and so do more empty pages in a row than \
+        [`max_empty_pages`](super::runtime::Call::max_empty_pages) allows; any other error ends it after the pages before.";
+    let pages_doc = doc_lines(&format!("Every page of the list, fetched as the stream is read: {how}.\n\n{guard}"));
+    let items_doc = doc_lines(&format!("Every item of every page, fetched page by page as the stream is read: {how}.\n\n{guard}"));
+    quote! {
+        /// How the list steps from page to page.
+        fn pager() -> super::runtime::Pager<#request, #page> {
+            #pager
+        }
+
+        #pages_doc
+        pub fn pages(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#page, super::Error>> + ::std::marker::Send + 'a {
+            let api = self.api;
+            super::runtime::pages(self, move |request| api.#operation(request), Self::pager())
+        }
+
+        #items_doc
+        pub fn items(self) -> impl ::futures_util::Stream<Item = ::std::result::Result<#item, super::Error>> + ::std::marker::Send + 'a {
+            let api = self.api;
+            super::runtime::items(self, move |request| api.#operation(request), Self::pager(), |page: #page| #split)
+        }
+    }
+}
+
+/// `page.a.b`: the field itself when no step is optional, else an `Option`
+/// of a reference to it, stepping through optional fields with `and_then`;
+/// says which.
+fn field_steps(start: TokenStream, steps: &[(String, bool)]) -> (TokenStream, bool) {
+    let mut expr = start;
+    let mut in_option = false;
+    for (step, optional) in steps {
+        let step = ident(step);
+        expr = match (in_option, optional) {
+            (false, false) => quote!(#expr.#step),
+            (false, true) => quote!(#expr.#step.as_ref()),
+            (true, false) => quote!(#expr.map(|value| &value.#step)),
+            (true, true) => quote!(#expr.and_then(|value| value.#step.as_ref())),
+        };
+        in_option |= *optional;
+    }
+    (expr, in_option)
 }
 
 /// The builder's `send_stream`: the call read as server-sent events, with
@@ -478,12 +580,15 @@ fn send_fn(ctx: &Context<'_>, op: &Operation) -> TokenStream {
     let request = request_name(op);
     let output = success_type(op, &TokenStream::new());
     let accept = op.accept.as_ref().map(|accept| quote!(http.default_header("accept", #accept);));
+    let redirects: Vec<u16> = op.success.iter().map(|s| s.status).filter(|status| !(200..300).contains(status)).collect();
+    let answers = (!redirects.is_empty()).then(|| quote!(http.answers(&[#(#redirects),*]);));
     let build = build_request(ctx, op);
     let decode = decode(op);
     let plain = quote! {
         pub(crate) async fn #name(core: &super::runtime::Core, request: #request) -> ::std::result::Result<super::Response<#output>, super::Error> {
             #build
             #accept
+            #answers
             let raw = core.send(http).await?;
             #decode
         }

@@ -14,6 +14,8 @@ use crate::merge::Origins;
 use crate::model::{IdempotencyKey, Operation, Param, ParamLocation, ParamStyle, TypeRef};
 use crate::naming;
 
+use super::patterns;
+
 /// What the setter of an added key parameter says.
 const ADDED_DESCRIPTION: &str = "A key of your own that makes this call safe to retry: the server runs the \
     operation at most once per key. Without one, the client sends a fresh UUID v4 for each call.";
@@ -35,7 +37,7 @@ pub fn mark(config: &Config, operations: &mut [Operation], origins: &Origins<'_>
             help: "remove it from [client] headers: each call sends a key of its own".to_owned(),
         });
     }
-    let entries = settings.operations.iter().map(|entry| parse_entry(config, entry)).collect::<Result<Vec<_>>>()?;
+    let entries = settings.operations.iter().map(|entry| patterns::parse(config, "[idempotency] operation", entry)).collect::<Result<Vec<_>>>()?;
     let mut matched = vec![false; entries.len()];
     let mut any = false;
     for operation in operations.iter_mut() {
@@ -103,55 +105,4 @@ fn mark_one(settings: &Idempotency, operation: &mut Operation, named: bool, orig
     };
     operation.idempotency_key = Some(key);
     Ok(true)
-}
-
-/// An `operations` entry: a method and a path, or a path prefix (`/v1/*`).
-struct Entry<'a> {
-    method: &'a str,
-    path: &'a str,
-    prefix: bool,
-}
-
-impl Entry<'_> {
-    fn matches(&self, operation: &Operation) -> bool {
-        operation.method.as_str().eq_ignore_ascii_case(self.method)
-            && if self.prefix { operation.path.starts_with(self.path) } else { operation.path == self.path }
-    }
-}
-
-fn parse_entry<'a>(config: &Config, entry: &'a str) -> Result<Entry<'a>> {
-    let invalid = || Error::Manifest {
-        file: config.manifest_name.clone(),
-        message: format!("[idempotency] operation {entry:?} is not \"METHOD /path\""),
-        help: "write the method and the path as the spec does, such as \"POST /customer-aliases\", or end the path in * for every path it starts (\"POST /v1/*\")".to_owned(),
-    };
-    let (method, path) = entry.trim().split_once(char::is_whitespace).ok_or_else(invalid)?;
-    let path = path.trim();
-    let known = crate::refs::METHODS.iter().any(|(_, m)| m.as_str().eq_ignore_ascii_case(method));
-    if !known || !(path.starts_with('/') || path == "*") {
-        return Err(invalid());
-    }
-    match path.strip_suffix('*') {
-        Some(prefix) => Ok(Entry { method, path: prefix, prefix: true }),
-        None => Ok(Entry { method, path, prefix: false }),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(text: &str) -> Option<(String, String, bool)> {
-        parse_entry(&Config::new("x"), text).ok().map(|e| (e.method.to_owned(), e.path.to_owned(), e.prefix))
-    }
-
-    #[test]
-    fn entries_name_a_method_and_a_path_or_a_prefix() {
-        assert_eq!(entry("POST /customer-aliases"), Some(("POST".into(), "/customer-aliases".into(), false)));
-        assert_eq!(entry("post /v1/*"), Some(("post".into(), "/v1/".into(), true)));
-        assert_eq!(entry("POST *"), Some(("POST".into(), String::new(), true)));
-        assert_eq!(entry("POST"), None);
-        assert_eq!(entry("FETCH /x"), None);
-        assert_eq!(entry("POST x"), None);
-    }
 }

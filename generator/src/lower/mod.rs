@@ -5,6 +5,8 @@ mod binary;
 mod idempotency;
 mod namespaces;
 mod operation;
+mod pagination;
+mod patterns;
 mod query_string;
 mod schema;
 mod security;
@@ -12,6 +14,7 @@ pub mod shapes;
 mod streams;
 
 pub use namespaces::namespace_problems;
+pub use schema::MAX_INLINE_BYTES;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -149,6 +152,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     }
 
     schemas.box_recursive_fields();
+    schemas.box_large_values();
     let multipart_bodies: Vec<String> = operations
         .iter()
         .filter_map(|o| match &o.body {
@@ -164,16 +168,7 @@ pub fn lower(config: &Config, merged: &Merged<'_>) -> Result<Api> {
     streams::settle(&mut operations, &schemas.types, &mut notes, &|op| {
         merged.origins.operation(&op.path, &op.method.as_str().to_ascii_lowercase(), "")
     });
-    if let Some(pagination) = &config.pagination {
-        let mut matched = false;
-        for operation in &mut operations {
-            operation.pagination = paginate(operation, pagination, &schemas.types);
-            matched |= operation.pagination.is_some();
-        }
-        if !matched {
-            return Err(Error::UnusedOverride { file: manifest.clone(), kind: "[pagination] section", key: pagination.cursor.clone() });
-        }
-    }
+    pagination::settle(config, &mut operations, &schemas.types, origins, &mut notes)?;
     idempotency::mark(config, &mut operations, origins, &mut notes)?;
     let mut info: Vec<String> = identity.notes.into_iter().chain(std::mem::take(&mut schemas.notes)).collect();
     info.sort();
@@ -237,50 +232,6 @@ fn settle_fields(types: &mut BTreeMap<String, crate::model::TypeDef>) {
             field.setter = settable.then(|| field.name.clone());
         }
     }
-}
-
-/// The pagination of `operation` when it has the cursor parameter and its
-/// response has the items and the next-cursor fields the manifest names.
-fn paginate(
-    operation: &Operation,
-    pagination: &crate::config::Pagination,
-    types: &BTreeMap<String, crate::model::TypeDef>,
-) -> Option<crate::model::Pagination> {
-    use crate::model::{TypeKind, TypeRef};
-    let cursor = operation.params.iter().find(|p| p.wire_name == pagination.cursor && !p.required)?;
-    let struct_fields = |ty: &TypeRef| match ty {
-        TypeRef::Named(name) => match &types.get(name)?.kind {
-            TypeKind::Struct { fields, .. } => Some(fields.clone()),
-            _ => None,
-        },
-        _ => None,
-    };
-    let page = operation.success_type()?;
-    let fields = struct_fields(page)?;
-    let items = fields.iter().find(|f| f.wire_name == pagination.items && f.required && !f.nullable)?;
-    let TypeRef::Array(item_type) = &items.ty else { return None };
-    let (items_field, item_type) = (items.name.clone(), (**item_type).clone());
-
-    let mut next_cursor = Vec::new();
-    let mut current = fields;
-    let steps: Vec<&str> = pagination.next.split('.').collect();
-    for (index, step) in steps.iter().enumerate() {
-        let field = current.iter().find(|f| f.wire_name == *step)?.clone();
-        next_cursor.push((field.name.clone(), !field.required || field.nullable));
-        if index + 1 == steps.len() {
-            if field.ty != TypeRef::String {
-                return None;
-            }
-        } else {
-            current = struct_fields(&field.ty)?;
-        }
-    }
-    Some(crate::model::Pagination {
-        cursor_param: cursor.name.clone(),
-        items_field,
-        item_type,
-        next_cursor,
-    })
 }
 
 fn servers(servers: &[openapiv3::Server]) -> Vec<Server> {

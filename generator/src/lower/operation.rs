@@ -162,12 +162,21 @@ pub fn lower_operation(
     let mut read_media: Vec<(u16, &str)> = Vec::new();
     let mut events = None;
     let mut errors = Vec::new();
+    // Redirects are answers of a call that documents nothing else that
+    // succeeds (an archive download answering `302` with a `Location`):
+    // otherwise every call of it would fail.
+    let redirects_answer = !operation.responses.responses.keys().any(|status| matches!(status, StatusCode::Code(200..=299)));
     for (status, response) in &operation.responses.responses {
         let status_text = status.to_string();
         let pointer = format!("/responses/{status_text}");
         let response = Resolver::new(components).response(response, &|| at(&pointer))?;
-        match status {
-            StatusCode::Code(code @ 200..=299) => {
+        let answer = match status {
+            StatusCode::Code(code @ 200..=299) => Some(*code),
+            StatusCode::Code(code @ 300..=399) if redirects_answer => Some(*code),
+            _ => None,
+        };
+        match answer {
+            Some(code) => {
                 let place = |media_type: &str| {
                     let pointer = format!("{pointer}/content/{}/schema", crate::locate::escape_pointer_token(media_type));
                     Place::Operation { path, method: method_key, pointer }
@@ -182,7 +191,7 @@ pub fn lower_operation(
                 }
                 let (ty, encoding) = match choose_media(&response.content) {
                     Some((content_type, media, encoding)) => {
-                        read_media.push((*code, content_type));
+                        read_media.push((code, content_type));
                         let ty = match (encoding, &media.schema) {
                             (Encoding::Binary, _) => TypeRef::Bytes,
                             (Encoding::Text, _) => TypeRef::String,
@@ -194,14 +203,20 @@ pub fn lower_operation(
                     None => (None, Encoding::Json),
                 };
                 success.push(SuccessResponse {
-                    status: *code,
-                    variant: naming::status_variant(*code),
+                    status: code,
+                    variant: naming::status_variant(code),
                     description: response.description.clone(),
                     ty,
                     encoding,
+                    headers: {
+                        let mut names: Vec<String> = response.headers.keys().map(|name| name.to_ascii_lowercase()).collect();
+                        names.sort();
+                        names.dedup();
+                        names
+                    },
                 });
             }
-            _ => errors.push(ErrorResponse { status: status_text, description: response.description.clone() }),
+            None => errors.push(ErrorResponse { status: status_text, description: response.description.clone() }),
         }
     }
     if let Some(default) = &operation.responses.default {

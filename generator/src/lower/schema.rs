@@ -667,6 +667,119 @@ impl<'a> SchemaLowerer<'a> {
     }
 }
 
+/// A struct field or union member whose type is estimated to take more
+/// bytes than this inline is boxed. Stripe's reader held its action, which
+/// held five more objects, inline: 69,672 bytes, and a debug build needed a
+/// 4 MiB stack to decode a 1.8 KB answer into it, more than a tokio worker
+/// thread has (2 MiB). Boxed, a type takes at most about this much per
+/// field, and decoding it a stack frame of that order per level.
+pub const MAX_INLINE_BYTES: usize = 1024;
+
+impl SchemaLowerer<'_> {
+    /// Boxes the fields and union members whose type is larger than
+    /// [`MAX_INLINE_BYTES`] by [`inline_sizes`]' estimate. Run after
+    /// [`box_recursive_fields`](Self::box_recursive_fields).
+    ///
+    /// Union members first: a union whose large members are boxed is small
+    /// itself, so a field holding it (Stripe's expandable `customer`, an id
+    /// or the object) is not boxed a second time.
+    pub fn box_large_values(&mut self) {
+        let sizes = inline_sizes(&self.types);
+        let large = |sizes: &BTreeMap<String, usize>, ty: &TypeRef| matches!(ty, TypeRef::Named(name) if sizes.get(name).is_some_and(|&size| size > MAX_INLINE_BYTES));
+        for def in self.types.values_mut() {
+            if let TypeKind::Union { variants, .. } = &mut def.kind {
+                for variant in variants {
+                    variant.boxed |= large(&sizes, &variant.ty);
+                }
+            }
+        }
+        let sizes = inline_sizes(&self.types);
+        for def in self.types.values_mut() {
+            if let TypeKind::Struct { fields, flattened, .. } = &mut def.kind {
+                for field in fields {
+                    field.boxed |= large(&sizes, &field.ty);
+                }
+                for union in flattened {
+                    union.boxed |= large(&sizes, &union.ty);
+                }
+            }
+        }
+    }
+}
+
+/// Each named type's inline size in bytes, estimated from what it holds on
+/// a 64-bit target (a `String` or `Vec` 24, an `Option` 8 more, a box 8, a
+/// struct its fields, a union its largest member and a tag). Boxed fields
+/// and members count as boxes, so a type that contains itself has a size.
+/// A work list in dependency order: a type is sized once what it holds
+/// inline is; none is left unsized, since a cycle runs through a box.
+fn inline_sizes(types: &BTreeMap<String, TypeDef>) -> BTreeMap<String, usize> {
+    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+    loop {
+        let before = sizes.len();
+        for (name, def) in types {
+            if sizes.contains_key(name) {
+                continue;
+            }
+            if let Some(size) = type_size(&def.kind, &sizes) {
+                sizes.insert(name.clone(), size);
+            }
+        }
+        if sizes.len() == before {
+            // Whatever is left holds itself inline through no box: count it
+            // as large, so that it is boxed.
+            for name in types.keys() {
+                sizes.entry(name.clone()).or_insert(usize::MAX / 4);
+            }
+            return sizes;
+        }
+    }
+}
+
+/// The inline size of a type of `kind`, once every named type it holds
+/// inline has one in `sizes`.
+fn type_size(kind: &TypeKind, sizes: &BTreeMap<String, usize>) -> Option<usize> {
+    const OPTION: usize = 8;
+    const BOX: usize = 8;
+    match kind {
+        TypeKind::Struct { fields, additional, flattened } => {
+            let mut total: usize = if additional.is_some() { 48 } else { 0 };
+            for field in fields {
+                let inner = if field.boxed { BOX } else { ref_size(&field.ty, sizes)? };
+                let optional = !field.required || field.nullable;
+                total = total.saturating_add(inner).saturating_add(if optional { OPTION } else { 0 });
+            }
+            for union in flattened {
+                total = total.saturating_add(if union.boxed { BOX } else { ref_size(&union.ty, sizes)? });
+            }
+            Some(total)
+        }
+        TypeKind::Union { variants, .. } => {
+            let mut largest: usize = 24;
+            for variant in variants {
+                largest = largest.max(if variant.boxed { BOX } else { ref_size(&variant.ty, sizes)? });
+            }
+            Some(largest.saturating_add(8))
+        }
+        TypeKind::Enum { .. } => Some(24),
+        TypeKind::Alias { target } => ref_size(target, sizes),
+    }
+}
+
+fn ref_size(ty: &TypeRef, sizes: &BTreeMap<String, usize>) -> Option<usize> {
+    Some(match ty {
+        TypeRef::Named(name) => *sizes.get(name)?,
+        TypeRef::String | TypeRef::Array(_) | TypeRef::Bytes => 24,
+        TypeRef::Map(_) => 48,
+        TypeRef::Json => 32,
+        TypeRef::Nullable(inner) => ref_size(inner, sizes)?.saturating_add(8),
+        TypeRef::Integer { .. } | TypeRef::Float { .. } => 8,
+        TypeRef::Boolean => 1,
+        TypeRef::Decimal | TypeRef::DateTime => 16,
+        TypeRef::Date => 4,
+    })
+}
+
 /// The name of the map holding an object's undeclared properties, clear of
 /// its declared fields.
 pub(crate) fn additional_field_name(fields: &[Field]) -> String {

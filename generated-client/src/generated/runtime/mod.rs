@@ -36,7 +36,7 @@ pub use hooks::{AttemptOutcome, Hook, HookError, HookFuture, OutgoingRequest};
 pub use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 #[doc(hidden)]
 pub use non_exhaustive::NonExhaustive;
-pub use paginate::{DEFAULT_MAX_EMPTY_PAGES, paginate};
+pub use paginate::{DEFAULT_MAX_EMPTY_PAGES, Pager, items, next_link, pages};
 pub use request::{Request, RequestOptions, path_segment};
 pub use response::{RawResponse, Response};
 pub use retry::RetryPolicy;

@@ -26,6 +26,12 @@ pub struct RequestOptions {
     /// followed before the stream ends with an error; `None` is the default,
     /// [`DEFAULT_MAX_EMPTY_PAGES`](super::DEFAULT_MAX_EMPTY_PAGES).
     pub max_empty_pages: Option<usize>,
+    /// For `.pages()` and `.items()` of a list paged by `Link` headers
+    /// (RFC 8288): the next page's URL as the server gave it, sent instead
+    /// of the operation's path and query. It must have the client's origin
+    /// (scheme, host and port); a relative URL is read against the client's
+    /// base URL.
+    pub page_url: Option<String>,
 }
 
 /// One request: method, path template and filled-in path, query, headers
@@ -48,6 +54,9 @@ pub struct Request {
     /// ([`idempotency_key`](Self::idempotency_key)), which makes re-sending
     /// it safe.
     pub(crate) idempotency_key: bool,
+    /// Statuses outside 2XX that the operation reads as its answers: the
+    /// redirects of one that documents no 2XX.
+    pub(crate) answers: &'static [u16],
 }
 
 impl Request {
@@ -65,7 +74,15 @@ impl Request {
             options,
             security: &[],
             idempotency_key: false,
+            answers: &[],
         }
+    }
+
+    /// Statuses outside 2XX that are this call's answers rather than
+    /// [`Error::Api`]: the documented redirects of an operation that
+    /// documents no 2XX (the client follows no redirect).
+    pub fn answers(&mut self, statuses: &'static [u16]) {
+        self.answers = statuses;
     }
 
     /// A query parameter whose value is text (strings, numbers, dates).
