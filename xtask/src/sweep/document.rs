@@ -46,8 +46,9 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 
 /// The merged spec as Prism should read it: examples, `components/examples`
 /// and `x-` extensions removed, empty schemas of media types other than
-/// JSON made strings ([`text_for_empty_schemas`]), and optional array
-/// headers left out ([`drop_optional_array_headers`]).
+/// JSON made strings ([`text_for_empty_schemas`]), optional array headers
+/// left out ([`drop_optional_array_headers`]), and exclusive bounds made
+/// inclusive ones a step inside ([`inclusive_bounds`]).
 pub fn prepare(spec: &Value) -> anyhow::Result<Value> {
     let mut document = spec.clone();
     if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
@@ -56,6 +57,7 @@ pub fn prepare(spec: &Value) -> anyhow::Result<Value> {
     strip(&mut document, false, 0)?;
     text_for_empty_schemas(&mut document);
     drop_optional_array_headers(&mut document);
+    inclusive_bounds(&mut document);
     Ok(document)
 }
 
@@ -268,6 +270,55 @@ pub fn drop_optional_array_headers(document: &mut Value) {
             if let Some(Value::Array(parameters)) = item.get_mut(*method).and_then(|o| o.get_mut("parameters")) {
                 parameters.retain(|p| !optional_array_header(p));
             }
+        }
+    }
+}
+
+/// Makes every exclusive bound an inclusive one a step inside it: Prism's
+/// faker ignores `exclusiveMinimum` and `exclusiveMaximum` (the Redocly
+/// starter's `volume` is `> 0`, and Prism answered `0`, then flagged its own
+/// answer). The step is 1 for an integer, the `multipleOf` where there is
+/// one, else a millionth; a value within the new bound is within the old.
+/// Both spellings: OpenAPI 3.0's `exclusiveMinimum: true` beside `minimum`,
+/// and 3.1's `exclusiveMinimum: <number>`.
+pub fn inclusive_bounds(document: &mut Value) {
+    let mut stack = vec![document];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(object) => {
+                let step = match (object.get("type").and_then(Value::as_str), object.get("multipleOf").and_then(Value::as_f64)) {
+                    (_, Some(multiple)) if multiple > 0.0 => multiple,
+                    (Some("integer"), None) => 1.0,
+                    _ => 1e-6,
+                };
+                for (exclusive, inclusive, sign) in [("exclusiveMinimum", "minimum", 1.0), ("exclusiveMaximum", "maximum", -1.0)] {
+                    let bound = match object.get(exclusive) {
+                        Some(Value::Bool(true)) => object.get(inclusive).and_then(Value::as_f64),
+                        Some(Value::Number(number)) => number.as_f64(),
+                        _ => continue,
+                    };
+                    object.remove(exclusive);
+                    let Some(bound) = bound else { continue };
+                    let inside = bound + sign * step;
+                    // Whole numbers stay integers in the JSON.
+                    let number = if inside.fract() == 0.0 && inside.abs() < 9.0e15 {
+                        serde_json::Number::from(inside as i64)
+                    } else {
+                        let Some(number) = serde_json::Number::from_f64(inside) else { continue };
+                        number
+                    };
+                    let tighter = match object.get(inclusive).and_then(Value::as_f64) {
+                        Some(existing) => sign * existing < sign * inside,
+                        None => true,
+                    };
+                    if tighter {
+                        object.insert(inclusive.to_owned(), Value::Number(number));
+                    }
+                }
+                stack.extend(object.values_mut());
+            }
+            Value::Array(items) => stack.extend(items.iter_mut()),
+            _ => {}
         }
     }
 }
@@ -551,6 +602,24 @@ mod tests {
         let names: Vec<&str> = document.pointer("/paths/~1responses/post/parameters").and_then(Value::as_array).into_iter().flatten().filter_map(|p| p["name"].as_str()).collect();
         assert_eq!(names, ["x-required", "x-text", "ids"]);
         assert_eq!(document.pointer("/paths/~1responses/parameters"), Some(&json!([])));
+    }
+
+    #[test]
+    fn exclusive_bounds_become_inclusive_ones_a_step_inside() {
+        let mut document = json!({"components": {"schemas": {
+            "Volume": {"type": "number", "minimum": 0, "exclusiveMinimum": true},
+            "Count": {"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10},
+            "Price": {"type": "number", "multipleOf": 0.5, "maximum": 100, "exclusiveMaximum": true, "minimum": 1},
+            "Loose": {"type": "integer", "minimum": 5, "exclusiveMinimum": false},
+            "Kept": {"type": "integer", "minimum": 7, "exclusiveMinimum": 2}
+        }}});
+        inclusive_bounds(&mut document);
+        let schema = |name: &str| document.pointer(&format!("/components/schemas/{name}")).cloned().unwrap_or_default();
+        assert_eq!(schema("Volume"), json!({"type": "number", "minimum": 0.000001}));
+        assert_eq!(schema("Count"), json!({"type": "integer", "minimum": 1, "maximum": 9}));
+        assert_eq!(schema("Price"), json!({"type": "number", "multipleOf": 0.5, "maximum": 99.5, "minimum": 1}));
+        assert_eq!(schema("Loose"), json!({"type": "integer", "minimum": 5, "exclusiveMinimum": false}), "not exclusive: left alone");
+        assert_eq!(schema("Kept"), json!({"type": "integer", "minimum": 7}), "the tighter bound stays");
     }
 
     #[test]
