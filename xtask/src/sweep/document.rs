@@ -47,8 +47,10 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 /// The merged spec as Prism should read it: examples, `components/examples`
 /// and `x-` extensions removed, empty schemas of media types other than
 /// JSON made strings ([`text_for_empty_schemas`]), optional array headers
-/// left out ([`drop_optional_array_headers`]), and exclusive bounds made
-/// inclusive ones a step inside ([`inclusive_bounds`]).
+/// left out ([`drop_optional_array_headers`]), exclusive bounds made
+/// inclusive ones a step inside ([`inclusive_bounds`]), and the form
+/// encodings of optional properties left out
+/// ([`drop_optional_form_encodings`]).
 pub fn prepare(spec: &Value) -> anyhow::Result<Value> {
     let mut document = spec.clone();
     if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
@@ -58,6 +60,7 @@ pub fn prepare(spec: &Value) -> anyhow::Result<Value> {
     text_for_empty_schemas(&mut document);
     drop_optional_array_headers(&mut document);
     inclusive_bounds(&mut document);
+    drop_optional_form_encodings(&mut document);
     Ok(document)
 }
 
@@ -319,6 +322,41 @@ pub fn inclusive_bounds(document: &mut Value) {
             }
             Value::Array(items) => stack.extend(items.iter_mut()),
             _ => {}
+        }
+    }
+}
+
+/// Leaves out the `encoding` entries of a form body's optional properties
+/// (Stripe declares `style: deepObject` for each object property): Prism
+/// 5.14.2 reads such a property as an empty object when the request does
+/// not send it, and then flags its missing required fields, so that a body
+/// of `success_url=…` alone was refused. The harness sends only required
+/// properties, which keep their encoding.
+pub fn drop_optional_form_encodings(document: &mut Value) {
+    let resolved = document.clone();
+    let resolve = |value: &Value| -> Value {
+        match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+            Some(pointer) => resolved.pointer(pointer).cloned().unwrap_or(Value::Null),
+            None => value.clone(),
+        }
+    };
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    for item in paths.values_mut() {
+        for method in METHODS {
+            let Some(content) = item.get_mut(*method).and_then(|o| o.get_mut("requestBody")).and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (media_type, media) in content.iter_mut() {
+                if !media_type.starts_with("application/x-www-form-urlencoded") {
+                    continue;
+                }
+                let schema = media.get("schema").map(&resolve).unwrap_or(Value::Null);
+                let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+                if let Some(Value::Object(encoding)) = media.get_mut("encoding") {
+                    encoding.retain(|name, _| required.contains(&name.as_str()));
+                }
+            }
         }
     }
 }
@@ -620,6 +658,25 @@ mod tests {
         assert_eq!(schema("Price"), json!({"type": "number", "multipleOf": 0.5, "maximum": 99.5, "minimum": 1}));
         assert_eq!(schema("Loose"), json!({"type": "integer", "minimum": 5, "exclusiveMinimum": false}), "not exclusive: left alone");
         assert_eq!(schema("Kept"), json!({"type": "integer", "minimum": 7}), "the tighter bound stays");
+    }
+
+    #[test]
+    fn a_form_bodys_optional_properties_lose_their_encoding_and_required_ones_keep_it() {
+        let encoding = json!({"automatic_tax": {"style": "deepObject", "explode": true}, "line_items": {"style": "deepObject", "explode": true}});
+        let mut document = json!({
+            "paths": {
+                "/v1/checkout/sessions": {"post": {"requestBody": {"content": {
+                    "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/Session"}, "encoding": encoding.clone()},
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Session"}, "encoding": encoding.clone()}
+                }}}}
+            },
+            "components": {"schemas": {"Session": {"type": "object", "required": ["line_items"], "properties": {}}}}
+        });
+        drop_optional_form_encodings(&mut document);
+        let form = document.pointer("/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1x-www-form-urlencoded/encoding");
+        assert_eq!(form, Some(&json!({"line_items": {"style": "deepObject", "explode": true}})));
+        let json_body = document.pointer("/paths/~1v1~1checkout~1sessions/post/requestBody/content/application~1json/encoding");
+        assert_eq!(json_body, Some(&encoding), "only form bodies");
     }
 
     #[test]
