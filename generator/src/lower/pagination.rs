@@ -191,7 +191,8 @@ fn declared(operation: &Operation, rule: &PageRule, types: &BTreeMap<String, Typ
 /// a more-pages flag (Stripe, OpenAI), a cursor from the page (Oxide), the
 /// `Link` header (GitHub), page numbers.
 fn detect(operation: &Operation, types: &BTreeMap<String, TypeDef>) -> Option<Pagination> {
-    if operation.method != crate::model::Method::Get || operation.response_enum.is_some() {
+    // `page_type` refuses a call whose success bodies differ by status.
+    if operation.method != crate::model::Method::Get {
         return None;
     }
     let page = page_type(operation).ok()?;

@@ -223,22 +223,34 @@ pub fn query_free_key(key: &OperationKey) -> (&str, &str) {
 /// `{}` and then cannot write it as text (`NO_COMPLEX_OBJECT_TEXT`). A
 /// string satisfies `{}`.
 pub fn text_for_empty_schemas(document: &mut Value) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut() {
-        for method in METHODS {
-            let Some(responses) = item.get_mut(*method).and_then(|o| o.get_mut("responses")).and_then(Value::as_object_mut) else { continue };
-            for response in responses.values_mut() {
-                let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else { continue };
-                for (media_type, media) in content.iter_mut() {
-                    let json = media_type.contains("json");
-                    if let Some(schema) = media.get_mut("schema").filter(|s| s.as_object().is_some_and(Map::is_empty))
-                        && !json
-                    {
-                        *schema = serde_json::json!({"type": "string"});
-                    }
+    for operation in operations_mut(document) {
+        let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+        for response in responses.values_mut() {
+            let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else { continue };
+            for (media_type, media) in content.iter_mut() {
+                let json = media_type.contains("json");
+                if let Some(schema) = media.get_mut("schema").filter(|s| s.as_object().is_some_and(Map::is_empty))
+                    && !json
+                {
+                    *schema = serde_json::json!({"type": "string"});
                 }
             }
         }
+    }
+}
+
+/// Each operation object of the document's paths.
+fn operations_mut(document: &mut Value) -> impl Iterator<Item = &mut Value> {
+    let paths = document.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    paths.filter_map(Value::as_object_mut).flat_map(|item| item.iter_mut().filter(|(key, _)| METHODS.contains(&key.as_str())).map(|(_, operation)| operation))
+}
+
+/// `value`, or what its local `$ref` names in `document` (itself when that
+/// names nothing there).
+fn followed<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+        Some(pointer) => document.pointer(pointer).unwrap_or(value),
+        None => value,
     }
 }
 
@@ -250,29 +262,21 @@ pub fn text_for_empty_schemas(document: &mut Value) {
 pub fn drop_optional_array_headers(document: &mut Value) {
     let resolved = document.clone();
     let optional_array_header = |parameter: &Value| {
-        let parameter = match parameter.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => resolved.pointer(pointer).unwrap_or(parameter),
-            None => parameter,
-        };
-        let schema = parameter.get("schema");
-        let schema = match schema.and_then(|s| s.get("$ref")).and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => resolved.pointer(pointer),
-            None => schema,
-        };
+        let parameter = followed(&resolved, parameter);
+        let schema = parameter.get("schema").map(|schema| followed(&resolved, schema));
         parameter.get("in").and_then(Value::as_str) == Some("header")
             && parameter.get("required").and_then(Value::as_bool) != Some(true)
             && schema.and_then(|s| s.get("type")).and_then(Value::as_str) == Some("array")
     };
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+    let items = document.get_mut("paths").and_then(Value::as_object_mut).into_iter().flat_map(|paths| paths.values_mut());
+    for item in items {
         if let Some(Value::Array(parameters)) = item.get_mut("parameters") {
             parameters.retain(|p| !optional_array_header(p));
         }
-        for method in METHODS {
-            if let Some(Value::Array(parameters)) = item.get_mut(*method).and_then(|o| o.get_mut("parameters")) {
-                parameters.retain(|p| !optional_array_header(p));
-            }
+    }
+    for operation in operations_mut(document) {
+        if let Some(Value::Array(parameters)) = operation.get_mut("parameters") {
+            parameters.retain(|p| !optional_array_header(p));
         }
     }
 }
@@ -334,28 +338,16 @@ pub fn inclusive_bounds(document: &mut Value) {
 /// properties, which keep their encoding.
 pub fn drop_optional_form_encodings(document: &mut Value) {
     let resolved = document.clone();
-    let resolve = |value: &Value| -> Value {
-        match value.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
-            Some(pointer) => resolved.pointer(pointer).cloned().unwrap_or(Value::Null),
-            None => value.clone(),
-        }
-    };
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else { return };
-    for item in paths.values_mut() {
-        for method in METHODS {
-            let Some(content) = item.get_mut(*method).and_then(|o| o.get_mut("requestBody")).and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut)
-            else {
+    for operation in operations_mut(document) {
+        let body = operation.get_mut("requestBody").and_then(|b| b.get_mut("content")).and_then(Value::as_object_mut);
+        for (media_type, media) in body.into_iter().flatten() {
+            if !media_type.starts_with("application/x-www-form-urlencoded") {
                 continue;
-            };
-            for (media_type, media) in content.iter_mut() {
-                if !media_type.starts_with("application/x-www-form-urlencoded") {
-                    continue;
-                }
-                let schema = media.get("schema").map(&resolve).unwrap_or(Value::Null);
-                let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
-                if let Some(Value::Object(encoding)) = media.get_mut("encoding") {
-                    encoding.retain(|name, _| required.contains(&name.as_str()));
-                }
+            }
+            let schema = media.get("schema").map(|schema| followed(&resolved, schema).clone()).unwrap_or(Value::Null);
+            let required: Vec<&str> = schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+            if let Some(Value::Object(encoding)) = media.get_mut("encoding") {
+                encoding.retain(|name, _| required.contains(&name.as_str()));
             }
         }
     }
